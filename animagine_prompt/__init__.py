@@ -1,0 +1,66 @@
+"""animagine-prompt: write, lint, preview and render prompts for Animagine XL and other anime SDXL models.
+
+>>> import animagine_prompt
+>>> animagine_prompt.parse("1girl, (green hair:1.2)").render()
+'1girl, (green hair:1.2)'
+
+Names are loaded on first use, so importing the package stays cheap; the generation names
+(``PromptEncoder``, ``load``, ...) need the ``generate`` extra (torch, diffusers).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+__version__ = "0.1.0"
+
+# public name -> module that defines it
+_EXPORTS: dict[str, str] = {
+    "AnimaginePromptError": "animagine_prompt.errors",
+    "Diagnostic": "animagine_prompt.diagnostics",
+    "Fragment": "animagine_prompt.syntax",
+    "InputError": "animagine_prompt.errors",
+    "MissingDependencyError": "animagine_prompt.errors",
+    "Prompt": "animagine_prompt.syntax",
+    "Severity": "animagine_prompt.diagnostics",
+    "UsageError": "animagine_prompt.errors",
+    "convert": "animagine_prompt.syntax",
+    "parse": "animagine_prompt.syntax",
+}
+
+# names whose module imports torch: reported as a missing extra when torch is absent
+_TORCH_EXPORTS: dict[str, str] = {}
+
+__all__ = sorted([*_EXPORTS, *_TORCH_EXPORTS])
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        module_name = _TORCH_EXPORTS.get(name)
+        if module_name is None:
+            raise AttributeError(f"module 'animagine_prompt' has no attribute {name!r}")
+        try:
+            module = importlib.import_module(module_name)
+        except ImportError as exc:
+            if exc.name not in {"torch", "transformers", "diffusers", "accelerate", "safetensors"}:
+                raise
+            from animagine_prompt.errors import MissingDependencyError
+
+            raise MissingDependencyError(f"animagine_prompt.{name}") from exc
+    else:
+        module = importlib.import_module(module_name)
+    value = getattr(module, name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.diagnostics import Diagnostic, Severity
+    from animagine_prompt.errors import AnimaginePromptError, InputError, MissingDependencyError, UsageError
+    from animagine_prompt.syntax import Fragment, Prompt, convert, parse
