@@ -1,0 +1,219 @@
+"""One walk over a prompt tree in a dialect: the literal text pieces with their weights.
+
+Both the fragment builder and the tag splitter read this event stream, so weights are computed
+in one place. Events are tuples:
+
+- ``("text", leaf_or_None, value, weight, src_start, src_end, run)``: literal text; ``run`` is True
+  when the piece belongs to an A1111 plain-text run (BREAK strips whitespace across such runs);
+- ``("break", leaf, weight)``: a BREAK marker (dialects with BREAK only);
+- ``("edge",)``: a group boundary or an escape, which ends a plain-text run;
+- ``("sep", node)``: an item boundary that emits no text (extra network, comment, schedule edge).
+"""
+
+from __future__ import annotations
+
+import math
+from collections.abc import Iterator
+
+from animagine_prompt.syntax.dialects import Dialect
+from animagine_prompt.syntax.nodes import Alternate, ExtraNetwork, Group, Leaf, Node, Schedule
+
+#: How schedules and alternations are read: None = literal text; "final" = the text after the last
+#: switch (schedules) and the first option (alternations); "all" = every branch in turn (tags);
+#: an ``int`` = the sampling step (``steps`` is then also given).
+Choice = object
+
+_EDGE = ("edge",)
+
+
+class _Chain:
+    """The enclosing multipliers, and the weight they give, computed in A1111's order."""
+
+    __slots__ = ("dialect", "frames", "_weight")
+
+    def __init__(self, dialect: Dialect) -> None:
+        self.dialect = dialect
+        # (multiplier, closed, kind, explicit)
+        self.frames: list[tuple[float, bool, str, bool]] = []
+        self._weight: float | None = 1.0
+
+    def push(self, frame: tuple[float, bool, str, bool]) -> None:
+        self.frames.append(frame)
+        self._weight = None
+
+    def pop(self) -> None:
+        self.frames.pop()
+        self._weight = None
+
+    @property
+    def weight(self) -> float:
+        if self._weight is None:
+            self._weight = self._compute()
+        return self._weight
+
+    def _compute(self) -> float:
+        w = 1.0
+        if self.dialect.explicit_replaces:
+            # ComfyUI: the weight flows down; an explicit weight replaces it.
+            for mult, _closed, _kind, explicit in self.frames:
+                w = mult if explicit else w * mult
+            return w
+        # A1111 multiplies when a bracket closes (innermost first) and applies brackets still
+        # open at the end afterwards: all round ones, then all square ones, outermost first.
+        closed = [f for f in self.frames if f[1]]
+        for mult, *_ in reversed(closed):
+            w *= mult
+        for kind in ("round", "square", "brace"):
+            for mult, is_closed, frame_kind, _ in self.frames:
+                if not is_closed and frame_kind == kind:
+                    w *= mult
+        return w
+
+
+def _multiplier(group: Group, dialect: Dialect) -> tuple[float, bool] | None:
+    """(multiplier, explicit) of a group in the dialect, or None when its brackets are literal."""
+    if group.kind == "round":
+        if group.weight is not None:
+            if not dialect.explicit_weights:
+                return None
+            return group.weight, True
+        return None if dialect.round is None else (dialect.round, False)
+    if group.kind == "square":
+        return None if dialect.square is None else (dialect.square, False)
+    return None if dialect.brace is None else (dialect.brace, False)
+
+
+def _literal_children(node: Schedule | Alternate) -> tuple[Node, ...]:
+    """A schedule or alternation read as plain bracket text: its separators become text leaves."""
+    if isinstance(node, Alternate):
+        out: list[Node] = []
+        for i, option in enumerate(node.options):
+            if i:
+                out.append(Leaf("pipe", "|"))
+            out.extend(option)
+        return tuple(out)
+    before = () if node.before is None else (*node.before, Leaf("colon", ":"))
+    return (*before, *node.after, Leaf("colon", node.close[:-1]))
+
+
+def walk(
+    nodes: tuple[Node, ...],
+    dialect: Dialect,
+    choice: Choice = "final",
+    steps: int | None = None,
+    hires_steps: int | None = None,
+    extra_networks_as_text: bool = False,
+) -> Iterator[tuple]:
+    """Events for ``nodes`` (see the module docstring)."""
+    chain = _Chain(dialect)
+    # Each frame: (iterator over nodes, action on exit)
+    stack: list[tuple[Iterator[Node], object]] = [(iter(nodes), None)]
+    while stack:
+        node = next(stack[-1][0], None)
+        if node is None:
+            _, on_exit = stack.pop()
+            if on_exit is not None:
+                yield from _exit(on_exit, chain)
+            continue
+        if isinstance(node, Leaf):
+            kind = node.kind
+            span = node.span or (0, 0)
+            if kind in ("escape", "backslash"):
+                yield _EDGE
+                yield ("text", node, node.value, chain.weight, span[0], span[1], False)
+                yield _EDGE
+            elif kind == "break" and dialect.breaks:
+                yield ("break", node, chain.weight)
+            elif kind == "comment":
+                yield ("sep", node)
+            elif kind == "colon":
+                # A1111's attention regex reads ":" as a token of its own.
+                yield _EDGE
+                yield ("text", node, node.raw, chain.weight, span[0], span[1], False)
+                yield _EDGE
+            else:
+                yield ("text", node, node.raw, chain.weight, span[0], span[1], True)
+        elif isinstance(node, ExtraNetwork):
+            if dialect.extra_networks and not extra_networks_as_text:
+                yield ("sep", node)
+            else:
+                span = node.span or (0, 0)
+                yield ("text", node, node.raw, chain.weight, span[0], span[1], True)
+        elif isinstance(node, Group):
+            mult = _multiplier(node, dialect)
+            span = node.span or (0, 0)
+            if mult is None:
+                # Literal brackets: ordinary text (A1111 reads "{" as plain text).
+                yield ("text", None, node.open, chain.weight, span[0], span[0] + len(node.open), True)
+                stack.append((iter(node.children), ("literal-close", node)))
+            else:
+                yield _EDGE
+                chain.push((mult[0], node.closed, node.kind, mult[1]))
+                stack.append((iter(node.children), ("pop", node)))
+                if node.kind == "square" and node.close not in ("]", ""):
+                    # a schedule that did not parse: its ":when" is literal text inside the brackets
+                    stack[-1] = (iter((*node.children, Leaf("colon", node.close[:-1]))), ("pop", node))
+        elif isinstance(node, (Schedule, Alternate)):
+            if choice is None or not dialect.schedules:
+                literal = Group("square", _literal_children(node), "[", "]", None, node.span)
+                stack.append((iter((literal,)), None))
+            elif choice == "all":
+                branches = node.options if isinstance(node, Alternate) else (node.before or (), node.after)
+                seq: list[object] = []
+                for branch in branches:
+                    seq.append(_SEP)
+                    seq.extend(branch)
+                seq.append(_SEP)
+                stack.append((iter(seq), None))
+            else:
+                stack.append((iter(_choose(node, choice, steps, hires_steps)), None))
+        elif node is _SEP:
+            yield ("sep", None)
+        else:  # pragma: no cover - the tree holds nothing else
+            raise TypeError(f"not a prompt node: {node!r}")
+
+
+_SEP = object()
+
+
+def _exit(on_exit: tuple, chain: _Chain) -> Iterator[tuple]:
+    action, group = on_exit
+    if action == "pop":
+        chain.pop()
+        yield _EDGE
+    else:  # literal closing bracket
+        if group.close:
+            end = (group.span or (0, 0))[1]
+            yield ("text", None, group.close, chain.weight, end - len(group.close), end, True)
+
+
+def schedule_step(when: float, when_text: str, steps: int, hires_steps: int | None = None) -> int:
+    """The last step on which a schedule still shows its first text (A1111 >= 1.6 rules).
+
+    A number with ``.`` is a fraction of the steps, one without is an absolute step; with a hires
+    pass, both count into the hires steps after the base ones.
+
+    >>> schedule_step(0.5, ".5", 10), schedule_step(3, "3", 10), schedule_step(1.5, "1.5", 10, 10)
+    (5, 3, 5)
+    """
+    if hires_steps is None:
+        int_offset, flt_offset, total = 0, 0.0, steps
+    else:
+        int_offset, flt_offset, total = steps, 1.0, hires_steps
+    if "." in when_text:
+        value = (when - flt_offset) * total
+    else:
+        value = when - int_offset
+    if not math.isfinite(value):
+        return total if value > 0 else 0
+    return min(total, int(value))
+
+
+def _choose(node: Schedule | Alternate, step: object, steps: int | None, hires_steps: int | None):
+    if isinstance(node, Alternate):
+        index = 0 if step == "final" else (int(step) - 1) % len(node.options)
+        return node.options[index]
+    if step == "final":
+        return node.after
+    when = schedule_step(node.when, node.when_text, steps or 0, hires_steps)
+    return (node.before or ()) if int(step) <= when else node.after
