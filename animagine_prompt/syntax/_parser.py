@@ -97,7 +97,7 @@ class _Builder:
                 if math.isfinite(when):
                     before = _nodes(parts[0]) if len(parts) == 2 else None
                     return Schedule(before, _nodes(parts[-1]), when, when_text, str(close), span)
-        elif close.type == "RSQB" and _has(body, "PIPE"):
+        elif close.type == "RSQB" and close and _has(body, "PIPE"):  # a "]" really written
             return Alternate(tuple(_nodes(option) for option in _split(body, "PIPE")), span)
         # Plain emphasis, or a schedule that does not parse (its ":when" is literal text).
         return Group("square", _nodes(body), str(open_tok), str(close), None, span)

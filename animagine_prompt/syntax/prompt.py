@@ -52,11 +52,15 @@ class SubPrompt:
     def fragments(self, step: int | None = None, steps: int | None = None) -> list[Fragment]:
         """Weighted fragments of this part alone (see ``Prompt.fragments``)."""
         frags = build_fragments(walk(self.nodes, self.dialect, _choice(step), steps))
-        last = frags[-1]
-        if last.kind == "text" and last.text != last.text.rstrip():
-            stripped = last.text.rstrip()
-            segs = tuple((o, s, e - max(0, o + (e - s) - len(stripped))) for o, s, e in last.segments if o < len(stripped))
-            frags[-1] = Fragment(stripped, last.weight, "text", segs)
+        # A1111 strips the sub-prompt's trailing whitespace before reading its brackets.
+        while frags[-1].kind == "text" and frags[-1].text != frags[-1].text.rstrip():
+            last = frags[-1]
+            keep = len(last.text.rstrip())
+            if keep == 0 and len(frags) > 1:
+                frags.pop()
+                continue
+            segs = tuple((o, s, min(e, s + keep - o)) for o, s, e in last.segments if o < keep)
+            frags[-1] = Fragment(last.text[:keep], last.weight, "text", segs)
         return frags
 
     def schedules(self, steps: int, hires_steps: int | None = None) -> list[tuple[int, str]]:
