@@ -1,0 +1,316 @@
+"""The 75-token chunk planner: weighted fragments to CLIP token chunks, as A1111 cuts them.
+
+SDXL's text encoders see 77 positions: BOS, 75 tokens, EOS. A longer prompt is cut into chunks
+of 75 tokens that are encoded one by one and concatenated. This module decides the cut exactly as
+A1111's ``FrozenCLIPEmbedderWithCustomWords.tokenize_line`` does (see ``docs/tokens.md``), and keeps
+for every token its weight and the source span it came from, so a caller can say which tag a
+boundary cuts.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from animagine_prompt.diagnostics import Span
+from animagine_prompt.errors import UsageError
+from animagine_prompt.tokens._tokenizer import ClipTokenizer, load_tokenizer
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.syntax import Fragment, Prompt, TagItem
+
+__all__ = ["Boundary", "Chunk", "ChunkPlan", "plan"]
+
+BoundaryReason = Literal["full", "comma", "break", "and"]
+
+
+@dataclass(frozen=True)
+class Chunk:
+    """Up to ``length`` real tokens of one 77-position encoder pass, with a weight and a span each.
+
+    ``spans`` holds the source span each token came from (None where unknown); ``subprompt`` is
+    the index of the AND sub-prompt the chunk belongs to.
+
+    >>> chunk = plan("1girl, (smile:1.2)").chunks[0]
+    >>> chunk.ids, chunk.weights, chunk.spans, chunk.used
+    ((272, 1611, 267, 3490), (1.0, 1.0, 1.0, 1.2), ((0, 1), (1, 5), (5, 6), (8, 13)), 4)
+    """
+
+    ids: tuple[int, ...]
+    weights: tuple[float, ...]
+    spans: tuple[Span | None, ...]
+    length: int = 75
+    subprompt: int = 0
+
+    @property
+    def used(self) -> int:
+        """How many real tokens the chunk holds (BOS, EOS and padding not counted).
+
+        >>> plan("masterpiece, best quality").chunks[0].used
+        4
+        """
+        return len(self.ids)
+
+    def padded_ids(self, pad_id: int, bos_id: int = 49406, eos_id: int = 49407) -> tuple[int, ...]:
+        """The ``length + 2`` ids the encoder sees: ``[BOS] + ids + [EOS] + [pad] * rest``.
+
+        >>> ids = plan("1girl").chunks[0].padded_ids(pad_id=0)
+        >>> len(ids), ids[:5], ids[-1]
+        (77, (49406, 272, 1611, 49407, 0), 0)
+        """
+        return (bos_id, *self.ids, eos_id) + (pad_id,) * (self.length - len(self.ids))
+
+    def padded_weights(self) -> tuple[float, ...]:
+        """Weights aligned with :meth:`padded_ids`: 1.0 at BOS, EOS and padding.
+
+        >>> weights = plan("(1girl:1.5)").chunks[0].padded_weights()
+        >>> len(weights), weights[:4]
+        (77, (1.0, 1.5, 1.5, 1.0))
+        """
+        return (1.0, *self.weights, 1.0) + (1.0,) * (self.length - len(self.ids))
+
+
+@dataclass(frozen=True)
+class Boundary:
+    """The cut between chunk ``chunk`` and chunk ``chunk + 1``, and what it does to the tags.
+
+    ``reason`` is ``"full"`` (75 tokens reached), ``"comma"`` (comma back-tracking moved ``moved``
+    tokens to the next chunk), ``"break"`` (BREAK) or ``"and"`` (a new AND sub-prompt). ``offset``
+    is where the next chunk's first token starts in the source (None when it has none). ``cut`` is
+    the tag whose tokens lie on both sides, ``pushed`` the tags back-tracking moved whole; both
+    need the prompt's tags, so they stay empty when the plan was made from bare fragments.
+
+    >>> text = "1girl, " + "very " * 80 + "long tag"
+    >>> b = plan(text).boundaries[0]
+    >>> b.reason, b.cut.text[-13:], text[b.offset:b.offset + 9]
+    ('full', 'very long tag', 'very very')
+    """
+
+    chunk: int
+    reason: BoundaryReason
+    moved: int = 0
+    offset: int | None = None
+    cut: TagItem | None = None
+    pushed: tuple[TagItem, ...] = ()
+
+
+@dataclass(frozen=True)
+class ChunkPlan:
+    """A prompt cut into encoder chunks, with every boundary explained.
+
+    >>> p = plan("1girl, smile BREAK green hair")
+    >>> [c.used for c in p.chunks], p.token_count, p.capacity, [b.reason for b in p.boundaries]
+    ([4, 2], 6, 150, ['break'])
+    """
+
+    chunks: tuple[Chunk, ...]
+    boundaries: tuple[Boundary, ...]
+    chunk_length: int = 75
+    subprompt_weights: tuple[float, ...] = (1.0,)
+
+    @property
+    def token_count(self) -> int:
+        """Real tokens in all chunks (BOS, EOS and padding not counted).
+
+        >>> plan("masterpiece, best quality, 1girl").token_count
+        7
+        """
+        return sum(len(c.ids) for c in self.chunks)
+
+    @property
+    def capacity(self) -> int:
+        """``chunk_length`` times the number of chunks: the denominator of a ``used/capacity`` counter.
+
+        >>> plan("").capacity
+        75
+        """
+        return self.chunk_length * len(self.chunks)
+
+    @property
+    def cut_tags(self) -> tuple[TagItem, ...]:
+        """Tags that a boundary cuts in two.
+
+        >>> plan("a, " + "long tag " * 40, comma_window=0).cut_tags[0].span
+        (3, 362)
+        """
+        return tuple(b.cut for b in self.boundaries if b.cut is not None)
+
+    @property
+    def pushed_tags(self) -> tuple[TagItem, ...]:
+        """Tags that comma back-tracking moved whole to the next chunk.
+
+        >>> [t.text for t in plan("tag, " * 37 + "last tag").pushed_tags]
+        ['last tag']
+        """
+        return tuple(t for b in self.boundaries for t in b.pushed)
+
+
+class _Builder:
+    """A1111's ``tokenize_line`` loop, with spans and boundary reasons kept."""
+
+    def __init__(self, chunk_length: int, comma_window: int, comma_id: int) -> None:
+        self.length = chunk_length
+        self.window = comma_window
+        self.comma_id = comma_id
+        self.chunks: list[Chunk] = []
+        self.reasons: list[tuple[BoundaryReason, int]] = []  # why chunk i ended, tokens moved
+        self.ids: list[int] = []
+        self.weights: list[float] = []
+        self.spans: list[Span | None] = []
+        self.last_comma = -1
+        self.subprompt = 0
+        self.subprompt_start = 0  # index of the sub-prompt's first chunk
+
+    def flush(self, reason: BoundaryReason, moved: int = 0) -> None:
+        self.chunks.append(
+            Chunk(tuple(self.ids), tuple(self.weights), tuple(self.spans), self.length, self.subprompt)
+        )
+        self.reasons.append((reason, moved))
+        self.ids, self.weights, self.spans = [], [], []
+        self.last_comma = -1
+
+    def add(self, ids: Sequence[int], weight: float, spans: Sequence[Span | None]) -> None:
+        length, window, comma = self.length, self.window, self.comma_id
+        for token, span in zip(ids, spans, strict=True):
+            if token == comma:
+                self.last_comma = len(self.ids)
+            elif (
+                window
+                and len(self.ids) == length
+                and self.last_comma != -1
+                and length - self.last_comma <= window
+            ):
+                cut = self.last_comma + 1
+                moved = (self.ids[cut:], self.weights[cut:], self.spans[cut:])
+                del self.ids[cut:], self.weights[cut:], self.spans[cut:]
+                self.flush("comma" if moved[0] else "full", len(moved[0]))
+                self.ids, self.weights, self.spans = list(moved[0]), list(moved[1]), list(moved[2])
+            if len(self.ids) == length:
+                self.flush("full")
+            self.ids.append(token)
+            self.weights.append(weight)
+            self.spans.append(span)
+
+    def end_subprompt(self, reason: BoundaryReason) -> None:
+        # A1111 encodes each AND sub-prompt on its own: its last chunk is kept when it holds
+        # tokens, or when the sub-prompt has no chunk yet (an empty sub-prompt is one padded chunk).
+        if self.ids or len(self.chunks) == self.subprompt_start:
+            self.flush(reason)
+        elif self.chunks:
+            self.reasons[-1] = (reason, self.reasons[-1][1])
+        self.subprompt += 1
+        self.subprompt_start = len(self.chunks)
+
+
+def plan(
+    source: Prompt | str | Sequence[Fragment],
+    tokenizer: ClipTokenizer | None = None,
+    *,
+    chunk_length: int = 75,
+    comma_window: int = 20,
+    step: int | None = None,
+    steps: int | None = None,
+) -> ChunkPlan:
+    """Cut a prompt into encoder chunks the way A1111 does, keeping a weight and a span per token.
+
+    ``source`` is a :class:`~animagine_prompt.syntax.Prompt`, prompt text (parsed in the A1111
+    dialect) or a list of fragments; ``step``/``steps`` pick the text of scheduled prompts.
+    ``comma_window=0`` turns comma back-tracking off. The default tokenizer is the bundled
+    ``clip_l``; pass ``load_tokenizer("clip_g")`` for SDXL's second encoder, whose ids differ
+    where the prompt has ``!``.
+
+    >>> p = plan("masterpiece, best quality, 1girl, green hair")
+    >>> len(p.chunks), p.chunks[0].used, f"{p.token_count}/{p.capacity}"
+    (1, 10, '10/75')
+    """
+    if chunk_length < 1:
+        raise UsageError(f"chunk_length must be at least 1, not {chunk_length}")
+    if comma_window < 0:
+        raise UsageError(f"comma_window must be 0 (off) or more, not {comma_window}")
+    if tokenizer is None:
+        tokenizer = load_tokenizer()
+    elif not isinstance(tokenizer, ClipTokenizer):
+        raise UsageError(
+            f"plan() needs a ClipTokenizer, not {type(tokenizer).__name__}: "
+            "wrap a transformers tokenizer once with ClipTokenizer.from_transformers(tokenizer)"
+        )
+    prompt: Any = None
+    if isinstance(source, str):
+        from animagine_prompt.syntax import parse
+
+        prompt = parse(source)
+    elif hasattr(source, "fragments") and hasattr(source, "tags"):
+        prompt = source
+    if prompt is not None:
+        fragments = prompt.fragments(step=step, steps=steps)
+    else:
+        fragments = list(source)  # type: ignore[arg-type]
+
+    texts = [f.text for f in fragments if f.kind == "text"]
+    encoded = iter(tokenizer.encode_batch(texts))
+    builder = _Builder(chunk_length, comma_window, tokenizer.comma_id)
+    weights = [1.0]
+    for fragment in fragments:
+        if fragment.kind == "break":
+            builder.flush("break")
+        elif fragment.kind == "and":
+            builder.end_subprompt("and")
+            weights.append(fragment.weight)
+        elif fragment.kind == "text":
+            tokens = next(encoded)
+            if tokens.ids:
+                builder.add(tokens.ids, fragment.weight, _spans(fragment, tokens.offsets))
+    builder.end_subprompt("and")
+    if len(weights) > 1 and prompt is not None:
+        subprompts = prompt.subprompts()
+        if subprompts:
+            weights[0] = subprompts[0].weight
+
+    chunks = builder.chunks
+    tags = prompt.tags() if prompt is not None and len(chunks) > 1 else ()
+    boundaries = tuple(
+        _boundary(i, reason, moved, chunks[i], chunks[i + 1], tags)
+        for i, (reason, moved) in enumerate(builder.reasons[:-1])
+    )
+    return ChunkPlan(tuple(chunks), boundaries, chunk_length, tuple(weights))
+
+
+def _spans(fragment: Fragment, offsets: Sequence[tuple[int, int]]) -> list[Span | None]:
+    if not fragment.segments:
+        return [None] * len(offsets)
+    if len(fragment.segments) == 1:
+        # The common case: one source run; exact when the text is the source slice unchanged.
+        text_offset, src_start, src_end = fragment.segments[0]
+        if text_offset == 0 and src_end - src_start == len(fragment.text):
+            return [(src_start + a, src_start + b) for a, b in offsets]
+    source_span = fragment.source_span
+    return [source_span(a, b) for a, b in offsets]
+
+
+def _tag_at(tags: Sequence[TagItem], position: int) -> TagItem | None:
+    for tag in tags:
+        if tag.span[0] <= position < tag.span[1]:
+            return tag
+    return None
+
+
+def _boundary(
+    index: int, reason: BoundaryReason, moved: int, before: Chunk, after: Chunk, tags: Sequence[TagItem]
+) -> Boundary:
+    first = next((s for s in after.spans if s is not None), None)
+    offset = first[0] if first is not None else None
+    cut = None
+    pushed: list[TagItem] = []
+    if tags and reason == "full" and before.spans and after.spans:
+        last_span, first_span = before.spans[-1], after.spans[0]
+        if last_span is not None and first_span is not None:
+            left = _tag_at(tags, last_span[0])
+            if left is not None and left is _tag_at(tags, first_span[0]):
+                cut = left
+    if tags and reason == "comma":
+        for span in after.spans[:moved]:
+            tag = _tag_at(tags, span[0]) if span is not None else None
+            if tag is not None and all(tag is not p for p in pushed):
+                pushed.append(tag)
+    return Boundary(index, reason, moved, offset, cut, tuple(pushed))
