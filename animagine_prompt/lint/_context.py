@@ -1,0 +1,101 @@
+"""What a rule sees: the parsed prompt, which field it is, the other field, and shared lazy resources."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from functools import cached_property
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.lint._settings import LintSettings
+    from animagine_prompt.syntax import Prompt
+
+__all__ = ["LintContext", "Resources"]
+
+
+@dataclass
+class Resources:
+    """Things loaded at most once per lint run, and only when a selected rule needs them.
+
+    >>> from animagine_prompt.lint._settings import LintSettings
+    >>> Resources(LintSettings()).lora_names() is None
+    True
+    """
+
+    settings: LintSettings
+    _cache: dict[str, Any] = field(default_factory=dict, repr=False)
+
+    def database(self) -> Any:
+        """The tag database: the bundled vocabulary plus the configured tag files."""
+        if "db" not in self._cache:
+            from animagine_prompt import tags
+
+            self._cache["db"] = tags.load_database(list(self.settings.tags))
+        return self._cache["db"]
+
+    def lora_names(self) -> frozenset[str] | None:
+        """Lower-cased stems of the files in the LoRA folder, or ``None`` when none is configured."""
+        if self.settings.lora_dir is None:
+            return None
+        if "loras" not in self._cache:
+            from animagine_prompt.errors import InputError
+
+            folder = Path(self.settings.lora_dir).expanduser()
+            if not folder.is_dir():
+                raise InputError("the LoRA folder does not exist; fix lora-dir or --lora-dir", path=folder)
+            suffixes = {".safetensors", ".pt", ".ckpt", ".bin"}
+            self._cache["loras"] = frozenset(
+                p.stem.lower() for p in folder.rglob("*") if p.suffix.lower() in suffixes
+            )
+        names: frozenset[str] = self._cache["loras"]
+        return names
+
+
+@dataclass
+class LintContext:
+    """One prompt under lint: ``field`` is ``prompt`` or ``negative_prompt``; ``other`` is the counterpart.
+
+    >>> from animagine_prompt.lint._settings import LintSettings
+    >>> from animagine_prompt.syntax import parse
+    >>> ctx = LintContext(parse("1girl, , solo"), "prompt", None, Resources(LintSettings()))
+    >>> [t.text for t in ctx.tags]
+    ['1girl', '', 'solo']
+    """
+
+    prompt: Prompt
+    field: str
+    other: Prompt | None
+    resources: Resources
+
+    @property
+    def text(self) -> str:
+        """The prompt's source text."""
+        return self.prompt.text
+
+    @property
+    def negative(self) -> bool:
+        """Whether this is the negative prompt."""
+        return self.field == "negative_prompt"
+
+    @cached_property
+    def tags(self) -> list[Any]:
+        """The prompt's comma-separated items (``Prompt.tags()``)."""
+        return list(self.prompt.tags())
+
+    @cached_property
+    def other_tags(self) -> list[Any]:
+        """The counterpart prompt's items, empty when there is none."""
+        return [] if self.other is None else list(self.other.tags())
+
+    @cached_property
+    def plan(self) -> Any:
+        """The 75-token chunk plan of the prompt."""
+        from animagine_prompt import tokens
+
+        return tokens.plan(self.prompt)
+
+    @property
+    def database(self) -> Any:
+        """The tag database (loaded on first use)."""
+        return self.resources.database()

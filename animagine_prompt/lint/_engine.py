@@ -1,0 +1,159 @@
+"""Running the selected rules over a prompt and its negative, and fixing until nothing changes."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from animagine_prompt.errors import ConfigError
+from animagine_prompt.lint._context import LintContext, Resources
+from animagine_prompt.lint._fix import apply_fixes
+from animagine_prompt.lint._rule import FIELDS, Finding, Rule
+from animagine_prompt.lint._settings import LintSettings
+from animagine_prompt.lint.rules import CODES, load_rule, select_codes
+
+__all__ = ["FixResult", "Linter", "fix", "lint"]
+
+#: Rounds of fix-then-lint before giving up on reaching a fixed point.
+MAX_FIX_ROUNDS = 10
+
+
+@dataclass(frozen=True)
+class FixResult:
+    """The fixed prompt and negative, how many fixes were applied, and what is left to report.
+
+    >>> FixResult("1girl", None, 1, ()).changed
+    True
+    """
+
+    prompt: str
+    negative: str | None
+    applied: int
+    remaining: tuple[Finding, ...]
+
+    @property
+    def changed(self) -> bool:
+        """Whether any fix was applied."""
+        return self.applied > 0
+
+
+class Linter:
+    """The selected rules, built once from settings and reused for every prompt.
+
+    >>> linter = Linter(LintSettings(select=("S1",)))
+    >>> [f.code for f in linter.lint("1girl, , solo,")]
+    ['S101', 'S102']
+    """
+
+    def __init__(self, settings: LintSettings | None = None) -> None:
+        self.settings = settings or LintSettings()
+        self._check_rule_keys()
+        codes = select_codes(
+            self.settings.select, self.settings.ignore, self.settings.extend_select, self.settings.preview
+        )
+        self.rules: list[Rule] = []
+        for code in codes:
+            cls = load_rule(code)
+            self.rules.append(cls(self.settings.rule_options(code, cls.name)))
+        self.resources = Resources(self.settings)
+
+    def _check_rule_keys(self) -> None:
+        names = None
+        for key in self.settings.rules:
+            if key.upper() in CODES:
+                continue
+            if names is None:
+                names = {load_rule(code).name for code in CODES}
+            if key not in names:
+                raise ConfigError(
+                    f"[tool.animagine-prompt.lint.rules] {key!r} is neither a rule code nor a name"
+                )
+
+    def _parse(self, text: str):  # noqa: ANN202 - the parser's Prompt
+        from animagine_prompt.syntax import parse
+
+        return parse(text, dialect=self.settings.dialect)
+
+    def lint(self, prompt: str, negative: str | None = None) -> tuple[Finding, ...]:
+        """Findings for ``prompt`` and, when given, ``negative``, in source order per field.
+
+        >>> [f.code for f in Linter().lint("1girl, solo", negative="lowres,, blurry")]
+        ['S101']
+        """
+        parsed = self._parse(prompt)
+        parsed_negative = None if negative is None else self._parse(negative)
+        findings: list[Finding] = []
+        for field, this, other in (
+            (FIELDS[0], parsed, parsed_negative),
+            (FIELDS[1], parsed_negative, parsed),
+        ):
+            if this is None:
+                continue
+            ctx = LintContext(this, field, other, self.resources)
+            for rule in self.rules:
+                if field in rule.fields:
+                    findings.extend(rule.check(ctx))
+        findings.sort(key=lambda f: (FIELDS.index(f.field), f.span, f.code))
+        return tuple(findings)
+
+    def fix(self, prompt: str, negative: str | None = None, *, unsafe: bool = False) -> FixResult:
+        """Apply the safe fixes (and the unsafe ones with ``unsafe=True``) until none is left.
+
+        Each round applies non-overlapping fixes and lints again, so fixes that touched the same
+        text are retried on the new text; the result is a fixed point, so fixing again changes nothing.
+
+        >>> result = Linter().fix("1girl,, solo ,")
+        >>> result.prompt, result.applied
+        ('1girl, solo', 2)
+        """
+        texts = {FIELDS[0]: prompt, FIELDS[1]: negative}
+        applied = 0
+        findings = self.lint(prompt, negative)
+        for _ in range(MAX_FIX_ROUNDS):
+            round_applied = 0
+            for field in FIELDS:
+                text = texts[field]
+                fixes = [
+                    f.fix for f in findings if f.field == field and f.fix and f.fix.is_applicable(unsafe)
+                ]
+                if text is None or not fixes:
+                    continue
+                texts[field], count = apply_fixes(text, fixes)
+                round_applied += count
+            if not round_applied:
+                break
+            applied += round_applied
+            findings = self.lint(texts[FIELDS[0]] or "", texts[FIELDS[1]])
+        return FixResult(texts[FIELDS[0]] or "", texts[FIELDS[1]], applied, findings)
+
+
+_DEFAULT: list[Linter] = []
+
+
+def _default() -> Linter:
+    if not _DEFAULT:
+        _DEFAULT.append(Linter())
+    return _DEFAULT[0]
+
+
+def lint(
+    prompt: str, negative: str | None = None, settings: LintSettings | None = None
+) -> tuple[Finding, ...]:
+    """Lint a prompt (and its negative) with the default rules or the given settings.
+
+    >>> [(f.code, f.span) for f in lint("1girl, , solo")]
+    [('S101', (5, 7))]
+    """
+    linter = _default() if settings is None else Linter(settings)
+    return linter.lint(prompt, negative)
+
+
+def fix(
+    prompt: str, negative: str | None = None, settings: LintSettings | None = None, *, unsafe: bool = False
+) -> FixResult:
+    """Fix a prompt (and its negative): safe fixes only unless ``unsafe`` is set.
+
+    >>> fix("1girl, , solo").prompt
+    '1girl, solo'
+    """
+    linter = _default() if settings is None else Linter(settings)
+    return linter.fix(prompt, negative, unsafe=unsafe)

@@ -1,0 +1,419 @@
+"""Where prompts come from: arguments, stdin, .txt/.yaml/.json/.png files and folders of them.
+
+Each :class:`Source` keeps the file text and where every prompt sits in it, so fixes can be
+written back into the same place without touching the rest of the file.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import re
+import tempfile
+from collections.abc import Iterator, Mapping, Sequence
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from animagine_prompt.errors import InputError, UsageError
+
+__all__ = ["FILE_SUFFIXES", "Location", "PromptRecord", "Source", "read_sources", "write_atomic"]
+
+FILE_SUFFIXES = (".txt", ".yaml", ".yml", ".json", ".png")
+_NEGATIVE = "Negative prompt:"
+# The settings line A1111 writes after the prompts: "Steps: 20, Sampler: Euler a, ..."
+_PARAMS = re.compile(r"^Steps: \d+,")
+
+
+@dataclass(frozen=True)
+class Location:
+    """Where a prompt's text sits in its file: offsets, 1-based line and column of its start.
+
+    ``verbatim`` says whether ``file_text[start:end]`` is exactly the prompt (a .txt line, an
+    unescaped string), so a finding's offset maps to a file column by adding ``start``.
+
+    >>> Location(10, 15, 2, 3, True).position("a\\nb", 2)  # 'b' starts line 3
+    (3, 1)
+    """
+
+    start: int
+    end: int
+    line: int
+    column: int
+    verbatim: bool
+    #: How a replacement is written back: ``raw``, ``json`` (a quoted JSON string) or ``yaml``.
+    style: str = "raw"
+
+    def position(self, prompt: str, offset: int) -> tuple[int, int]:
+        """The 1-based (line, column) in the file of ``offset`` within the prompt.
+
+        >>> Location(4, 9, 1, 5, True).position("ab\\ncd", 4)
+        (2, 2)
+        """
+        if not self.verbatim:
+            return self.line, self.column
+        before = prompt[:offset]
+        newlines = before.count("\n")
+        if newlines:
+            return self.line + newlines, offset - before.rfind("\n")
+        return self.line, self.column + offset
+
+
+@dataclass(frozen=True)
+class PromptRecord:
+    """A prompt and its optional negative, numbered within its source, with their locations."""
+
+    index: int
+    prompt: str
+    negative: str | None = None
+    prompt_at: Location | None = None
+    negative_at: Location | None = None
+
+
+@dataclass(frozen=True)
+class Source:
+    """One input: a file, stdin or the prompts given as arguments.
+
+    >>> src = Source.parse_txt("1girl, solo\\nNegative prompt: lowres\\n\\nsky\\n", path="p.txt")
+    >>> [(r.prompt, r.negative) for r in src.records]
+    [('1girl, solo', 'lowres'), ('sky', None)]
+    >>> src.rewrite({0: ("1girl", "lowres")})
+    '1girl\\nNegative prompt: lowres\\n\\nsky\\n'
+    """
+
+    path: str | None
+    kind: str
+    text: str | None
+    records: tuple[PromptRecord, ...]
+
+    @property
+    def writable(self) -> bool:
+        """Whether fixes can be written back (files of text; not PNG, arguments or stdin)."""
+        return self.path is not None and self.kind in ("txt", "yaml", "json")
+
+    @property
+    def display_path(self) -> str | None:
+        """The path shown in reports: the file's, ``-`` for stdin, none for arguments."""
+        return "-" if self.kind == "stdin" else self.path
+
+    @classmethod
+    def parse_txt(cls, text: str, *, path: str | None = None, kind: str = "txt") -> Source:
+        """Prompts one per line; a ``Negative prompt: ...`` line belongs to the prompt above it."""
+        records: list[PromptRecord] = []
+        offset = 0
+        for number, line in enumerate(text.splitlines(keepends=True), start=1):
+            start, body = offset, line.rstrip("\r\n")
+            offset += len(line)
+            if not body.strip() or _PARAMS.match(body):
+                continue
+            if body.startswith(_NEGATIVE):
+                value = body[len(_NEGATIVE) :]
+                skip = len(value) - len(value.lstrip(" "))
+                at = Location(
+                    start + len(_NEGATIVE) + skip, start + len(body), number, len(_NEGATIVE) + skip + 1, True
+                )
+                if not records or records[-1].negative is not None:
+                    raise InputError(
+                        "'Negative prompt:' line without a prompt line above it", path=path, line=number
+                    )
+                last = records[-1]
+                records[-1] = PromptRecord(last.index, last.prompt, value[skip:], last.prompt_at, at)
+                continue
+            records.append(
+                PromptRecord(len(records), body, None, Location(start, start + len(body), number, 1, True))
+            )
+        return cls(path, kind, text, tuple(records))
+
+    def rewrite(self, fixed: Mapping[int, tuple[str, str | None]]) -> str:
+        """The file text with the prompts of the given record indexes replaced."""
+        if self.text is None:
+            raise InputError("this input cannot be rewritten", path=self.path)
+        edits: list[tuple[Location, str]] = []
+        for record in self.records:
+            if record.index not in fixed:
+                continue
+            prompt, negative = fixed[record.index]
+            for at, old, new in (
+                (record.prompt_at, record.prompt, prompt),
+                (record.negative_at, record.negative, negative),
+            ):
+                if at is not None and new is not None and new != old:
+                    edits.append((at, _encode(new, at)))
+        text = self.text
+        for at, new in sorted(edits, key=lambda e: e[0].start, reverse=True):
+            text = text[: at.start] + new + text[at.end :]
+        return text
+
+
+def _encode(value: str, at: Location) -> str:
+    if at.style == "json":
+        return json.dumps(value, ensure_ascii=False)
+    if at.style == "yaml":
+        import yaml
+
+        plain = "\n" not in value and value == value.strip() and value[:1] not in "!&*-?[]{}|>'\"%@`#,:"
+        try:
+            if plain and ": " not in value and " #" not in value and yaml.safe_load(value) == value:
+                return value
+        except yaml.YAMLError:
+            pass
+        return json.dumps(value, ensure_ascii=False)
+    if "\n" in value:
+        raise InputError("a fix would put a line break into a one-line prompt")
+    return value
+
+
+def read_sources(items: Sequence[str], *, negative: str | None = None, stdin: Any = None) -> list[Source]:
+    """Sources for the command line's inputs: prompt text, ``-`` (stdin), files and folders.
+
+    An argument that names an existing path is read as a file or folder; one that looks like a
+    file name (a known suffix) but does not exist is an error; anything else is prompt text.
+
+    >>> source = read_sources(["1girl"], negative="lowres")[0]
+    >>> source.kind, source.records[0].prompt, source.records[0].negative
+    ('argument', '1girl', 'lowres')
+    """
+    if not items:
+        raise UsageError("nothing to lint: give a prompt, a file, a folder or - for stdin")
+    sources: list[Source] = []
+    prompts: list[PromptRecord] = []
+    for item in items:
+        if item == "-":
+            import sys
+
+            stream = stdin if stdin is not None else sys.stdin
+            sources.append(Source.parse_txt(stream.read(), path="-", kind="stdin"))
+            continue
+        path = Path(item)
+        if _exists(path):
+            sources.extend(_read_path(path))
+        elif path.suffix.lower() in FILE_SUFFIXES and "," not in item and "\n" not in item:
+            raise InputError(
+                "no such file; check the path (a prompt is linted when it is not a file name)", path=item
+            )
+        else:
+            prompts.append(PromptRecord(len(prompts), item, negative))
+    if negative is not None and not prompts:
+        raise UsageError("--negative applies to prompts given as arguments; put negatives in the files")
+    if prompts:
+        sources.insert(0, Source(None, "argument", None, tuple(prompts)))
+    return sources
+
+
+def _exists(path: Path) -> bool:
+    try:
+        return path.exists()
+    except (OSError, ValueError):  # a prompt too long or odd to be a file name
+        return False
+
+
+def _read_path(path: Path) -> Iterator[Source]:
+    if path.is_dir():
+        for child in sorted(_walk(path)):
+            yield _read_file(child)
+    else:
+        yield _read_file(path)
+
+
+def _walk(folder: Path) -> Iterator[Path]:
+    for root, dirs, files in os.walk(folder):
+        dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+        for name in files:
+            if Path(name).suffix.lower() in FILE_SUFFIXES and not name.startswith("."):
+                yield Path(root) / name
+
+
+def _read_file(path: Path) -> Source:
+    suffix = path.suffix.lower()
+    if suffix not in FILE_SUFFIXES:
+        raise InputError(
+            f"unsupported file type {suffix or '(none)'!r}; use .txt, .yaml, .json or .png", path=path
+        )
+    try:
+        data = path.read_bytes()
+    except OSError as exc:
+        raise InputError(f"cannot read the file ({exc.strerror})", path=path) from None
+    if suffix == ".png":
+        return _read_png(data, str(path))
+    try:
+        text = data.decode("utf-8-sig")
+    except UnicodeDecodeError as exc:
+        raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=path) from None
+    if suffix == ".txt":
+        return Source.parse_txt(text, path=str(path))
+    if suffix == ".json":
+        return _read_json(text, str(path))
+    return _read_yaml(text, str(path))
+
+
+class _Str(str):
+    """A JSON string value that remembers where its literal sits in the file."""
+
+    span: tuple[int, int]
+
+
+def _read_json(text: str, path: str) -> Source:
+    from json import decoder, scanner
+
+    def parse_string(s: str, end: int, strict: bool = True) -> tuple[str, int]:
+        value, new_end = decoder.scanstring(s, end, strict)
+        out = _Str(value)
+        out.span = (end - 1, new_end)
+        return out, new_end
+
+    dec = json.JSONDecoder()
+    dec.parse_string = parse_string  # type: ignore[attr-defined]
+    dec.scan_once = scanner.py_make_scanner(dec)  # the C scanner would not call parse_string
+    try:
+        data = dec.decode(text)
+    except json.JSONDecodeError as exc:
+        raise InputError(
+            f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno
+        ) from None
+
+    def locate(value: Any) -> Location | None:
+        if not isinstance(value, _Str):
+            return None
+        start, end = value.span
+        verbatim = text[start + 1 : end - 1] == value
+        line = text.count("\n", 0, start) + 1
+        column = start - (text.rfind("\n", 0, start) + 1) + 2
+        return (
+            Location(start, end, line, column, verbatim, "json")
+            if not verbatim
+            else Location(start + 1, end - 1, line, column, True, "raw")
+        )
+
+    return Source(path, "json", text, tuple(_records(data, path, locate)))
+
+
+def _read_yaml(text: str, path: str) -> Source:
+    import yaml
+
+    try:
+        root = yaml.compose(text, Loader=yaml.SafeLoader)
+    except yaml.YAMLError as exc:
+        mark = getattr(exc, "problem_mark", None)
+        line = None if mark is None else mark.line + 1
+        raise InputError(
+            f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path=path, line=line
+        ) from None
+
+    def convert(node: Any) -> Any:
+        if isinstance(node, yaml.SequenceNode):
+            return [convert(n) for n in node.value]
+        if isinstance(node, yaml.MappingNode):
+            return {convert(k): convert(v) for k, v in node.value}
+        if node.tag == "tag:yaml.org,2002:str":
+            out = _YamlStr(node.value)
+            out.node = node
+            return out
+        return ("not a string", node.tag, node.value)  # hashable, and never taken for a prompt
+
+    def locate(value: Any) -> Location | None:
+        if not isinstance(value, _YamlStr):
+            return None
+        node = value.node
+        start, end = node.start_mark.index, node.end_mark.index
+        line, column = node.start_mark.line + 1, node.start_mark.column + 1
+        if node.style is None and text[start:end] == value:
+            return Location(start, end, line, column, True, "yaml")
+        if node.style in ("'", '"') and text[start + 1 : end - 1] == value:
+            return Location(start + 1, end - 1, line, column + 1, True, "raw")
+        # Block scalars end at the start of the next line: keep that line break.
+        if node.style in ("|", ">") and end > start and text[end - 1] == "\n":
+            end -= 1
+        return Location(start, end, line, column, False, "json")
+
+    data = None if root is None else convert(root)
+    return Source(path, "yaml", text, tuple(_records(data, path, locate)))
+
+
+class _YamlStr(str):
+    node: Any
+
+
+def _records(data: Any, path: str, locate: Any) -> Iterator[PromptRecord]:
+    items = data if isinstance(data, list) else [data] if isinstance(data, dict) else None
+    if items is None:
+        raise InputError(
+            "expected a list of prompts, or of objects with 'prompt' and 'negative_prompt'", path=path
+        )
+    for index, item in enumerate(items):
+        if isinstance(item, str):
+            yield PromptRecord(index, str(item), None, locate(item))
+            continue
+        if not isinstance(item, dict) or not isinstance(item.get("prompt"), str):
+            raise InputError(
+                f"item {index}: expected a prompt string or an object with a 'prompt' string", path=path
+            )
+        negative = item.get("negative_prompt")
+        if negative is not None and not isinstance(negative, str):
+            raise InputError(f"item {index}: 'negative_prompt' must be a string", path=path)
+        yield PromptRecord(
+            index,
+            str(item["prompt"]),
+            None if negative is None else str(negative),
+            locate(item["prompt"]),
+            None if negative is None else locate(negative),
+        )
+
+
+def _read_png(data: bytes, path: str) -> Source:
+    from animagine_prompt.lint._png import read_png_text
+
+    texts = read_png_text(data, path=path)
+    if "parameters" in texts:
+        prompt, negative = _split_parameters(texts["parameters"])
+    elif "metadata" in texts:
+        try:
+            meta = json.loads(texts["metadata"])
+        except json.JSONDecodeError as exc:
+            raise InputError(f"the 'metadata' text chunk is not JSON ({exc.msg})", path=path) from None
+        if not isinstance(meta, dict) or not isinstance(meta.get("prompt"), str):
+            raise InputError("the 'metadata' text chunk has no 'prompt' string", path=path)
+        prompt = meta["prompt"]
+        neg = meta.get("negative_prompt")
+        negative = neg if isinstance(neg, str) else None
+    else:
+        raise InputError(
+            "no prompt in this PNG: it has neither an A1111 'parameters' nor an Animagine "
+            "'metadata' text chunk",
+            path=path,
+        )
+    return Source(path, "png", None, (PromptRecord(0, prompt, negative),))
+
+
+def _split_parameters(text: str) -> tuple[str, str | None]:
+    lines = text.split("\n")
+    if lines and _PARAMS.match(lines[-1]):
+        lines.pop()
+    for i, line in enumerate(lines):
+        if line.startswith(_NEGATIVE):
+            negative = "\n".join([line[len(_NEGATIVE) :].lstrip(" "), *lines[i + 1 :]])
+            return "\n".join(lines[:i]), negative
+    return "\n".join(lines), None
+
+
+def write_atomic(path: str | os.PathLike[str], text: str) -> None:
+    """Replace a file's content in one step: write a temporary file beside it, then rename it over.
+
+    A crash mid-write leaves the old file intact; the file keeps its permission bits.
+
+    >>> import tempfile, pathlib
+    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.txt"
+    >>> write_atomic(p, "1girl\\n"); p.read_text()
+    '1girl\\n'
+    """
+    target = Path(path)
+    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
+    try:
+        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
+            handle.write(text)
+        if target.exists():
+            os.chmod(tmp, target.stat().st_mode & 0o7777)
+        os.replace(tmp, target)
+    except BaseException:
+        if os.path.exists(tmp):
+            os.unlink(tmp)
+        raise

@@ -1,0 +1,26 @@
+"""Shared base of the rules that report the parser's own recoveries (``Prompt.diagnostics``)."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._rule import Finding, Rule
+
+__all__ = ["ParserRule"]
+
+
+class ParserRule(Rule):
+    """A rule whose findings are the parser's diagnostics with the same code; subclasses may add a fix."""
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        """Yield one finding per parser diagnostic carrying this rule's code."""
+        for diagnostic in ctx.prompt.diagnostics:
+            if diagnostic.code == self.code:
+                yield self.finding(
+                    ctx, diagnostic.message, diagnostic.span, self.fix_for(ctx, diagnostic.span)
+                )
+
+    def fix_for(self, ctx: LintContext, span: tuple[int, int]):  # noqa: ANN201 - Fix | None
+        """The fix for one diagnostic, or ``None`` (the default)."""
+        return None

@@ -1,0 +1,60 @@
+"""S012: a tag with a colon inside a schedule, split at its colon."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._rule import Finding, Rule
+from animagine_prompt.lint.rules._tree import visit
+from animagine_prompt.syntax import Schedule, render
+
+
+class ColonTagInSquareBrackets(Rule):
+    """Colon tag in square brackets: `[honkai: star rail:5]` is a schedule from "honkai" to "star rail".
+
+    ## What it does
+    Reports a `[from:to:when]` schedule whose `from` and `to` read as one tag that contains a
+    colon (`honkai: star rail`, `re:zero`): a single item with no comma, and `to` starting with
+    a space or `from` being a single word.
+
+    ## Why it matters
+    The colon inside the tag becomes the schedule's separator, so the model sees "honkai" for the
+    first steps and " star rail" afterwards, and never the tag.
+
+    ## Example
+    ```text
+    1girl, stelle, [honkai: star rail:10]
+    ```
+    Use instead:
+    ```text
+    1girl, stelle, honkai: star rail
+    ```
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "S012"
+    name = "colon-tag-in-square-brackets"
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        """Report schedules whose two branches look like one colon-joined tag."""
+        if not ctx.prompt.dialect.schedules:
+            return
+        for v in visit(ctx.prompt.tree.children, ctx.prompt.dialect):
+            node = v.node
+            if not isinstance(node, Schedule) or node.before is None or node.span is None:
+                continue
+            before, after = render(node.before), render(node.after)
+            if not before.strip() or not after.strip() or "," in before + after or "\n" in before + after:
+                continue
+            if before != before.rstrip() or not (after[0].isspace() and not before[-1].isspace()):
+                continue
+            tag = f"{before}:{after}"
+            yield self.finding(
+                ctx,
+                f"'{tag}' is split at its colon into a schedule from {before!r} to {after.strip()!r}: "
+                "take the tag out of the square brackets",
+                node.span,
+            )

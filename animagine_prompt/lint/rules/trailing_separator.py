@@ -1,0 +1,53 @@
+"""S102: a comma at the end of the prompt."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from animagine_prompt.diagnostics import Severity
+from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
+from animagine_prompt.lint._rule import Finding, Rule
+from animagine_prompt.syntax import Leaf, iter_leaves
+
+
+class TrailingSeparator(Rule):
+    """Trailing separator: the prompt ends with a comma.
+
+    ## What it does
+    Reports a comma followed only by whitespace up to the end of the prompt.
+
+    ## Why it matters
+    The trailing comma is a token that describes nothing. It often comes from joining prompt
+    pieces, and shows where a preset or a template left a gap.
+
+    ## Example
+    ```text
+    1girl, green hair, smile,
+    ```
+    Use instead:
+    ```text
+    1girl, green hair, smile
+    ```
+
+    ## Fix safety
+    The fix removes the comma and the whitespace around it. It is safe.
+    """
+
+    code = "S102"
+    name = "trailing-separator"
+    severity = Severity.INFO
+    fix_availability = FixAvailability.ALWAYS
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        """Report the last comma when only whitespace follows it."""
+        text = ctx.text
+        last = None
+        for leaf in iter_leaves(ctx.prompt.tree):
+            if isinstance(leaf, Leaf) and leaf.kind == "comma" and leaf.span is not None:
+                last = leaf.span
+        if last is None or text[last[1] :].strip() or not text[: last[0]].strip():
+            return
+        start = len(text[: last[0]].rstrip())
+        fix = Fix("remove the trailing comma", (Edit.delete(start, len(text.rstrip())),))
+        yield self.finding(ctx, "the prompt ends with a comma: remove it", last, fix)

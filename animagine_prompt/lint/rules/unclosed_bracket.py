@@ -1,0 +1,35 @@
+"""S001: an opening bracket that is never closed."""
+
+from __future__ import annotations
+
+from animagine_prompt.diagnostics import Severity
+from animagine_prompt.lint.rules._parser_rule import ParserRule
+
+
+class UnclosedBracket(ParserRule):
+    """Unclosed bracket: a `(` or `[` that no bracket closes weights everything after it.
+
+    ## What it does
+    Reports an opening `(`, `[` (or `{` in the NovelAI dialect) that is still open when the prompt ends.
+
+    ## Why it matters
+    A1111 applies an unclosed group to the rest of the prompt, so one missing `)` quietly raises
+    the weight of every tag after it. Usually a `)` was forgotten, or a literal bracket (a Danbooru
+    qualifier) was meant and should have been escaped.
+
+    ## Example
+    ```text
+    1girl, (green hair, looking at viewer, night
+    ```
+    Use instead:
+    ```text
+    1girl, (green hair), looking at viewer, night
+    ```
+
+    ## Fix safety
+    No automatic fix: only the author knows where the group was meant to end.
+    """
+
+    code = "S001"
+    name = "unclosed-bracket"
+    severity = Severity.WARNING
