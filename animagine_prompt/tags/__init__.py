@@ -1,0 +1,45 @@
+"""Danbooru tags: the bundled vocabulary, user tag files, normalisation and fuzzy lookup.
+
+>>> from animagine_prompt.tags import canonical, load_database, to_prompt_form
+>>> canonical(r"Hu Tao \\(Genshin Impact\\)")
+'hu_tao_(genshin_impact)'
+>>> print(to_prompt_form("fu_xuan_(honkai:_star_rail)"))
+fu xuan \\(honkai: star rail\\)
+>>> match = load_database().lookup("hu tao")
+>>> match.tag, match.how, match.category_name
+('hu_tao_(genshin_impact)', 'character', 'character')
+"""
+
+from __future__ import annotations
+
+from animagine_prompt.tags._database import TagDatabase, load_database
+from animagine_prompt.tags._loaders import TagRow, read_tag_file
+from animagine_prompt.tags._model import CONFIDENT, Category, Match, SpecialTag, category_name
+from animagine_prompt.tags._normalize import canonical, is_kaomoji, to_prompt_form
+from animagine_prompt.tags._sources import TAGS_ENV, resolve_tag_paths
+
+__all__ = [
+    "CONFIDENT",
+    "TAGS_ENV",
+    "Category",
+    "Match",
+    "SpecialTag",
+    "TagDatabase",
+    "TagRow",
+    "canonical",
+    "category_name",
+    "is_kaomoji",
+    "load_database",
+    "read_tag_file",
+    "resolve_tag_paths",
+    "to_prompt_form",
+]
+
+for _name in __all__:
+    _obj = globals()[_name]
+    if hasattr(_obj, "__module__") and not isinstance(_obj, (int, float, str)):
+        try:
+            _obj.__module__ = __name__
+        except (AttributeError, TypeError):
+            pass
+del _name, _obj
