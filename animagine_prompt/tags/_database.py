@@ -18,6 +18,9 @@ from animagine_prompt.tags._normalize import canonical
 
 __all__ = ["TagDatabase", "load_database"]
 
+_MISSING = object()
+_MEMO_SIZE = 1 << 16
+
 # Bundled files, in merge order (later files win on the same tag).
 _BUNDLED_FILES = ("selected_tags.csv", "meta-tags.csv", "aliases.csv")
 
@@ -143,6 +146,8 @@ class TagDatabase:
         self._explicit_words = _explicit_words()
         self._hide_explicit = hide_explicit
         self._exact_cache: dict[int, Match] = {}
+        # Prompts repeat the same items, so results are remembered by input text.
+        self._memo: dict[str, object] = {}
         self._bases: dict[str, tuple[int, ...]] | None = None
         self._fuzzy: FuzzyIndex | None = None
         self._known_words: frozenset[str] | None = None
@@ -167,8 +172,9 @@ class TagDatabase:
         >>> db.is_explicit("after_sex"), db.is_explicit("green_hair")
         (True, False)
         """
-        words = self._explicit_words
-        return any(w in words for w in tag.replace("(", "_").replace(")", "_").split("_") if w)
+        if "(" in tag or ")" in tag:
+            tag = tag.replace("(", "_").replace(")", "_")
+        return not self._explicit_words.isdisjoint(tag.split("_"))
 
     def without_explicit(self) -> TagDatabase:
         """The same data, but suggestions, searches, character guesses and typo corrections
@@ -319,6 +325,16 @@ class TagDatabase:
         >>> db.lookup("highly detailed") is None
         True
         """
+        memo = self._memo
+        match = memo.get(text, _MISSING)
+        if match is _MISSING:
+            match = self._lookup(text)
+            if len(memo) >= _MEMO_SIZE:
+                memo.clear()
+            memo[text] = match
+        return match  # type: ignore[return-value]
+
+    def _lookup(self, text: str) -> Match | None:
         key = canonical(text)
         match = self._resolve(key)
         if match is not None:
