@@ -81,7 +81,8 @@ def main(argv: list[str]) -> int:
     load_s = time.perf_counter() - start
     rss_after = _rss_mb()
     print(
-        f"load            {load_s:.3f} s for {len(db)} tags (csv.reader alone {csv_s:.3f} s, ×{load_s / csv_s:.2f})"
+        f"load            {load_s:.3f} s for {len(db)} tags "
+        f"(csv.reader alone {csv_s:.3f} s, ×{load_s / csv_s:.2f})"
     )
     print(f"memory          +{rss_after - rss_before:.1f} MB resident")
 
