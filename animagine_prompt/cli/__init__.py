@@ -20,6 +20,7 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, str] = {
     "convert": "animagine_prompt.cli.convert",
     "parse": "animagine_prompt.cli.parse",
+    "tokens": "animagine_prompt.cli.tokens",
 }
 
 

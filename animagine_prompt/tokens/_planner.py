@@ -9,6 +9,7 @@ boundary cuts.
 
 from __future__ import annotations
 
+from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
@@ -277,15 +278,34 @@ def plan(
 
 
 def _spans(fragment: Fragment, offsets: Sequence[tuple[int, int]]) -> list[Span | None]:
-    if not fragment.segments:
+    """``fragment.source_span(start, end)`` for each offset pair, in O(log segments) per token.
+
+    Same rule as ``Fragment.source_span``: the span runs from the first to the last segment the
+    range overlaps, trimmed inside a segment only where that segment is its source unchanged.
+    """
+    segments = fragment.segments
+    if not segments:
         return [None] * len(offsets)
-    if len(fragment.segments) == 1:
-        # The common case: one source run; exact when the text is the source slice unchanged.
-        text_offset, src_start, src_end = fragment.segments[0]
-        if text_offset == 0 and src_end - src_start == len(fragment.text):
-            return [(src_start + a, src_start + b) for a, b in offsets]
-    source_span = fragment.source_span
-    return [source_span(a, b) for a, b in offsets]
+    starts = [seg[0] for seg in segments]
+    ends = [*starts[1:], len(fragment.text)]  # where each segment's text stops
+    if len(segments) == 1 and ends[0] - starts[0] == segments[0][2] - segments[0][1]:
+        shift = segments[0][1] - starts[0]  # one unchanged run: a plain shift
+        return [(a + shift, b + shift) for a, b in offsets]
+    count = len(segments)
+    out: list[Span | None] = []
+    for a, b in offsets:
+        stop = max(b, a + 1)
+        i = bisect_right(ends, a)
+        if i >= count or starts[i] >= stop:
+            out.append(None)
+            continue
+        j = bisect_left(starts, stop, i) - 1
+        offset, src_start, src_end = segments[i]
+        first = src_start + (a - offset if a > offset and ends[i] - offset == src_end - src_start else 0)
+        offset, src_start, src_end = segments[j]
+        last = src_end - (ends[j] - b if b < ends[j] and ends[j] - offset == src_end - src_start else 0)
+        out.append((first, max(first, last)))
+    return out
 
 
 def _tag_at(tags: Sequence[TagItem], position: int) -> TagItem | None:

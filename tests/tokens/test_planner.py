@@ -275,3 +275,20 @@ def test_real_prompts_match_the_reference(real_prompts):
         for b in p.boundaries:
             assert b.cut is None or b.reason == "full"
             assert not b.pushed or b.reason == "comma"
+
+
+def test_spans_agree_with_fragment_source_span(real_prompts):
+    from animagine_prompt.tokens._planner import _spans
+
+    tok = load_tokenizer()
+    texts = real_prompts + ["a, (b \\(c\\):1.2) [d:e:3], \\\\x <lora:q:1> BREAK f", "((a)), [[b]]"]
+    checked = 0
+    for text in texts:
+        for fragment in parse(text).fragments(steps=20):
+            if fragment.kind != "text":
+                continue
+            offsets = list(tok.encode(fragment.text).offsets)
+            offsets.append((0, len(fragment.text)))
+            assert _spans(fragment, offsets) == [fragment.source_span(a, b) for a, b in offsets], text
+            checked += len(offsets)
+    assert checked > 10_000
