@@ -1,0 +1,97 @@
+"""Quality, style, negative, resolution and sampler presets, and the prompt builder that merges them.
+
+>>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+>>> built = (PromptBuilder(presets=bundled_presets()).tags("1girl, green hair")
+...          .quality("heavy").style("anime").size("3:4").build())
+>>> built.prompt.split(" . ")[0]
+'anime artwork (masterpiece), (best quality), (ultra-detailed), 1girl, green hair, illustration, \
+disheveled hair, detailed eyes, perfect composition, moist skin, intricate details, earrings'
+>>> built.width, built.height, built.sampler
+(896, 1152, 'Euler a')
+
+Names are loaded on first use: importing this package costs almost nothing and never imports
+pydantic, torch or diffusers until a name is used (diffusers only when a scheduler is resolved).
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> private module defining it
+_EXPORTS: dict[str, str] = {
+    "BuiltPrompt": "._builder",
+    "Hires": "._builder",
+    "MergedTag": "._merge",
+    "NegativePreset": "._models",
+    "Preset": "._models",
+    "PresetKind": "._models",
+    "PresetLibrary": "._library",
+    "PromptBuilder": "._builder",
+    "QualityPreset": "._models",
+    "ResolutionPreset": "._models",
+    "SamplerPreset": "._models",
+    "Size": "._resolution",
+    "StylePreset": "._models",
+    "bundled_presets": "._library",
+    "load_presets": "._library",
+    "read_preset_file": "._loader",
+    "resolve_scheduler": "._sampler",
+    "scheduler_from_config": "._sampler",
+    "user_preset_dir": "._library",
+}
+
+__all__ = [
+    "BuiltPrompt",
+    "Hires",
+    "MergedTag",
+    "NegativePreset",
+    "Preset",
+    "PresetKind",
+    "PresetLibrary",
+    "PromptBuilder",
+    "QualityPreset",
+    "ResolutionPreset",
+    "SamplerPreset",
+    "Size",
+    "StylePreset",
+    "bundled_presets",
+    "load_presets",
+    "read_preset_file",
+    "resolve_scheduler",
+    "scheduler_from_config",
+    "user_preset_dir",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    if getattr(value, "__module__", None) != __name__ and isinstance(value, type):
+        value.__module__ = __name__
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._builder import BuiltPrompt, Hires, PromptBuilder
+    from ._library import PresetLibrary, bundled_presets, load_presets, user_preset_dir
+    from ._loader import read_preset_file
+    from ._merge import MergedTag
+    from ._models import (
+        NegativePreset,
+        Preset,
+        PresetKind,
+        QualityPreset,
+        ResolutionPreset,
+        SamplerPreset,
+        StylePreset,
+    )
+    from ._resolution import Size
+    from ._sampler import resolve_scheduler, scheduler_from_config

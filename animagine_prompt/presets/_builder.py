@@ -1,0 +1,439 @@
+"""``PromptBuilder``: assemble a prompt from tags and presets; ``BuiltPrompt``: the immutable result.
+
+>>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+>>> b = PromptBuilder(presets=bundled_presets())
+>>> built = b.tags("1girl, solo").quality("standard").negative("bad hands").seed(7).build()
+>>> built.prompt
+'masterpiece, best quality, 1girl, solo'
+>>> built.negative_prompt.endswith("username, blurry")   # "bad hands" was already in the preset
+True
+>>> [m.describe() for m in built.merged]
+["negative: 'bad hands' from user merged into 'bad hands' from quality (weight 1)"]
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from collections.abc import Mapping
+from dataclasses import asdict, dataclass, replace
+from types import MappingProxyType
+from typing import Any
+
+from animagine_prompt.errors import UsageError
+
+from ._library import PresetLibrary, load_presets
+from ._merge import MergedTag, Origin, Part, dedupe, join_negatives, join_parts
+from ._models import QualityPreset, StylePreset
+from ._order import animagine_order
+from ._resolution import Size
+
+__all__ = ["BuiltPrompt", "Hires", "PromptBuilder"]
+
+_ESCAPED = re.compile(r"\\[()\[\]]")
+
+
+@dataclass(frozen=True)
+class Hires:
+    """Second pass at a larger size (the app's "upscaler"): latent upscale by ``upscale_by`` with
+    ``method``, then img2img at ``strength``.
+
+    >>> Hires().size(832, 1216).label
+    '1248 x 1824'
+    """
+
+    upscale_by: float = 1.5
+    strength: float = 0.55
+    method: str = "nearest-exact"
+
+    def __post_init__(self) -> None:
+        if not 1.0 < self.upscale_by <= 4.0:
+            raise UsageError(f"hires upscale must be above 1 and at most 4, not {self.upscale_by}")
+        if not 0.0 <= self.strength <= 1.0:
+            raise UsageError(f"hires strength must be between 0 and 1, not {self.strength}")
+
+    def size(self, width: int, height: int) -> Size:
+        """The final image size for a first pass of ``width`` x ``height`` (truncated as the app does)."""
+        return Size(width, height).scaled(self.upscale_by)
+
+
+@dataclass(frozen=True)
+class BuiltPrompt:
+    """Everything a generation needs, and what it was built from; immutable.
+
+    ``merged`` lists the repeated tags that were merged. ``scheduler`` and ``scheduler_options``
+    are the diffusers scheduler the sampler stands for (plain data; see :meth:`make_scheduler`).
+    """
+
+    prompt: str
+    negative_prompt: str
+    width: int
+    height: int
+    sampler: str
+    scheduler: str
+    scheduler_options: Mapping[str, Any]
+    steps: int
+    guidance: float
+    seed: int | None
+    hires: Hires | None
+    quality: str
+    quality_title: str
+    style: str
+    style_title: str
+    negative_preset: str | None = None
+    resolution: str | None = None
+    add_quality_tags: bool = True
+    user_prompt: str = ""
+    user_negative: str = ""
+    merged: tuple[MergedTag, ...] = ()
+
+    @property
+    def size(self) -> Size:
+        """The first-pass size."""
+        return Size(self.width, self.height, self.resolution)
+
+    def to_dict(self) -> dict[str, Any]:
+        """Every field as JSON-ready data.
+
+        >>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+        >>> PromptBuilder(presets=bundled_presets()).tags("1girl").build().to_dict()["scheduler"]
+        'EulerAncestralDiscreteScheduler'
+        """
+        data = asdict(self)
+        data["scheduler_options"] = dict(self.scheduler_options)
+        return data
+
+    def to_json(self, *, indent: int | None = 2) -> str:
+        """:meth:`to_dict` as JSON text.
+
+        >>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+        >>> import json
+        >>> json.loads(PromptBuilder(presets=bundled_presets()).tags("1girl").build().to_json())["width"]
+        1024
+        """
+        return json.dumps(self.to_dict(), indent=indent, ensure_ascii=False)
+
+    def to_metadata(self, **extra: Any) -> dict[str, Any]:
+        """The Animagine app's metadata dict (saved as JSON in its PNGs' ``metadata`` text chunk).
+
+        ``extra`` adds keys the generator knows (``datetime``, ``Model``, ...).
+
+        >>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+        >>> meta = (PromptBuilder(presets=bundled_presets()).tags("1girl").quality("heavy")
+        ...         .size("832x1216").hires().build().to_metadata())
+        >>> meta["quality_tags"], meta["resolution"], meta["use_upscaler"]["new_resolution"]
+        ('Heavy', '832 x 1216', '1248 x 1824')
+        """
+        upscaler = None
+        if self.hires is not None:
+            upscaler = {
+                "upscale_method": self.hires.method,
+                "upscaler_strength": self.hires.strength,
+                "upscale_by": self.hires.upscale_by,
+                "new_resolution": self.hires.size(self.width, self.height).label,
+            }
+        guidance = int(self.guidance) if float(self.guidance).is_integer() else self.guidance
+        return {
+            "prompt": self.prompt,
+            "negative_prompt": self.negative_prompt,
+            "resolution": self.size.label,
+            "guidance_scale": guidance,
+            "num_inference_steps": self.steps,
+            "seed": self.seed,
+            "sampler": self.sampler,
+            "sdxl_style": self.style_title,
+            "add_quality_tags": self.add_quality_tags,
+            "quality_tags": self.quality_title,
+            "use_upscaler": upscaler,
+            **extra,
+        }
+
+    def make_scheduler(self, config: Any) -> Any:
+        """The diffusers scheduler for this prompt's sampler, from a pipeline's scheduler config.
+
+        Imports diffusers; see :func:`animagine_prompt.presets.scheduler_from_config`.
+
+        >>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+        >>> built = PromptBuilder(presets=bundled_presets()).tags("1girl").build()
+        >>> import diffusers  # doctest: +SKIP
+        >>> type(built.make_scheduler(diffusers.EulerDiscreteScheduler().config)).__name__  # doctest: +SKIP
+        'EulerAncestralDiscreteScheduler'
+        """
+        from ._models import SamplerPreset
+        from ._sampler import scheduler_from_config
+
+        options = dict(self.scheduler_options)
+        preset = SamplerPreset(name=self.sampler, scheduler=self.scheduler, options=options)
+        return scheduler_from_config(preset, config)
+
+
+@dataclass(frozen=True)
+class _Piece:
+    text: str
+    role: str  # "tags", "character" or "series"
+
+
+@dataclass(frozen=True)
+class PromptBuilder:
+    """Fluent, immutable prompt builder: every method returns a new builder.
+
+    Unset choices come from the library's ``defaults`` (bundled: no quality tags, no style,
+    1024x1024, Euler a, guidance 12, 50 steps: the Animagine XL 2.0 card's settings).
+
+    >>> from animagine_prompt.presets import bundled_presets
+    >>> base = PromptBuilder(presets=bundled_presets()).quality("heavy").style("photographic")
+    >>> base.tags("1girl, {not a placeholder}").build().prompt[:45]
+    'cinematic photo (masterpiece), (best quality)'
+    >>> "{not a placeholder}" in base.tags("1girl, {not a placeholder}").build().prompt
+    True
+    """
+
+    presets: PresetLibrary | None = None
+    _pieces: tuple[_Piece, ...] = ()
+    _quality: str | None = None
+    _add_quality_tags: bool = True
+    _style: str | None = None
+    _negative: str = ""
+    _negative_preset: str | None = None
+    _size: str | tuple[int, int] | None = None
+    _sampler: str | None = None
+    _seed: int | None = None
+    _steps: int | None = None
+    _guidance: float | None = None
+    _hires: bool = False
+    # hires settings the caller gave; the rest come from the library's defaults at build time
+    _hires_options: tuple[tuple[str, Any], ...] = ()
+    _dedupe: bool = True
+    _order: bool = False
+
+    def tags(self, *texts: str) -> PromptBuilder:
+        """Add prompt text (tags, weights, any prompt syntax); pieces are joined with ``", "``.
+
+        A single piece is used exactly as given.
+
+        >>> PromptBuilder().tags("1girl", "(green hair:1.2)")._user_prompt()
+        '1girl, (green hair:1.2)'
+        """
+        return replace(self, _pieces=self._pieces + tuple(_Piece(t, "tags") for t in texts))
+
+    def character(self, name: str, series: str | None = None) -> PromptBuilder:
+        """Add a character (and its series) tag, brackets escaped as prompts need them.
+
+        Danbooru spelling is accepted: ``hu_tao_(genshin_impact)`` becomes ``hu tao \\(genshin impact\\)``.
+
+        >>> print(PromptBuilder().character("hu_tao_(genshin_impact)", "genshin impact")._user_prompt())
+        hu tao \\(genshin impact\\), genshin impact
+        """
+        pieces = [_Piece(_prompt_form(name), "character")]
+        if series:
+            pieces.append(_Piece(_prompt_form(series), "series"))
+        return replace(self, _pieces=self._pieces + tuple(pieces))
+
+    def quality(self, name: str, *, tags: bool = True) -> PromptBuilder:
+        """Use the quality preset ``name``; ``tags=False`` keeps only its negative (the app's
+        "add quality tags" switched off).
+
+        >>> PromptBuilder().quality("heavy", tags=False)._add_quality_tags
+        False
+        """
+        return replace(self, _quality=name, _add_quality_tags=tags)
+
+    def style(self, name: str) -> PromptBuilder:
+        """Use the style preset ``name``.
+
+        >>> PromptBuilder().style("anime")._style
+        'anime'
+        """
+        return replace(self, _style=name)
+
+    def negative(self, text: str = "", *, preset: str | None = None) -> PromptBuilder:
+        """Set the user's negative prompt and/or a negative preset (which goes before the text).
+
+        >>> PromptBuilder().negative("bad hands", preset="standard")._negative_preset
+        'standard'
+        """
+        return replace(self, _negative=text, _negative_preset=preset)
+
+    def size(self, spec: str | int, height: int | None = None) -> PromptBuilder:
+        """Set the size: a resolution name, ``"WxH"``, an aspect ratio ``"3:4"``, or ``size(w, h)``.
+
+        >>> PromptBuilder().size(832, 1216)._size
+        (832, 1216)
+        """
+        if isinstance(spec, int):
+            if height is None:
+                raise UsageError("size(width, height) needs both numbers, or one string such as '832x1216'")
+            return replace(self, _size=(spec, height))
+        return replace(self, _size=spec)
+
+    def sampler(self, name: str) -> PromptBuilder:
+        """Use the sampler ``name`` (``"Euler a"``, ``"DPM++ 2M Karras"``, ...).
+
+        >>> PromptBuilder().sampler("DDIM")._sampler
+        'DDIM'
+        """
+        return replace(self, _sampler=name)
+
+    def seed(self, seed: int | None) -> PromptBuilder:
+        """Set the seed (``None``: the generator picks one).
+
+        >>> PromptBuilder().seed(1082676886)._seed
+        1082676886
+        """
+        if seed is not None and not 0 <= seed < 2**64:
+            raise UsageError(f"the seed must be between 0 and 2**64 - 1, not {seed}")
+        return replace(self, _seed=seed)
+
+    def steps(self, steps: int) -> PromptBuilder:
+        """Set the number of inference steps.
+
+        >>> PromptBuilder().steps(28)._steps
+        28
+        """
+        if steps < 1:
+            raise UsageError(f"steps must be at least 1, not {steps}")
+        return replace(self, _steps=steps)
+
+    def guidance(self, scale: float) -> PromptBuilder:
+        """Set the guidance (CFG) scale.
+
+        >>> PromptBuilder().guidance(7)._guidance
+        7.0
+        """
+        if scale < 0:
+            raise UsageError(f"guidance must not be negative, not {scale}")
+        return replace(self, _guidance=float(scale))
+
+    def hires(
+        self,
+        enabled: bool = True,
+        *,
+        upscale_by: float | None = None,
+        strength: float | None = None,
+        method: str | None = None,
+    ) -> PromptBuilder:
+        """Switch the second, upscaled pass on (settings default to the library's: 1.5, 0.55, nearest-exact).
+
+        >>> PromptBuilder().hires(strength=0.4)._hires_options
+        (('strength', 0.4),)
+        """
+        if not enabled:
+            return replace(self, _hires=False, _hires_options=())
+        given = {"upscale_by": upscale_by, "strength": strength, "method": method}
+        options = tuple((k, v) for k, v in given.items() if v is not None)
+        Hires(**dict(options))  # check the values now, where the caller gave them
+        return replace(self, _hires=True, _hires_options=options)
+
+    def dedupe(self, enabled: bool = True) -> PromptBuilder:
+        """Whether repeated tags are merged (on by default).
+
+        >>> PromptBuilder().tags("a, a").dedupe(False)._dedupe
+        False
+        """
+        return replace(self, _dedupe=enabled)
+
+    def order(self, enabled: bool = True) -> PromptBuilder:
+        """Sort the prompt in the order later Animagine cards recommend: ``1girl``/``1boy``,
+        character, series, everything else, then quality tags (off by default).
+
+        >>> PromptBuilder().order()._order
+        True
+        """
+        return replace(self, _order=enabled)
+
+    def _user_prompt(self) -> str:
+        texts = [p.text for p in self._pieces]
+        if len(texts) == 1:
+            return texts[0]
+        return ", ".join(t for t in texts if t.strip())
+
+    def build(self) -> BuiltPrompt:
+        """Resolve the presets and merge everything into a :class:`BuiltPrompt`.
+
+        >>> from animagine_prompt.presets import bundled_presets
+        >>> built = PromptBuilder(presets=bundled_presets()).tags("1girl").style("anime").build()
+        >>> built.prompt
+        'anime artwork 1girl . anime style, key visual, vibrant, studio anime,  highly detailed'
+        """
+        lib = self.presets if self.presets is not None else load_presets()
+        defaults = lib.defaults
+        quality = lib.quality(self._quality or defaults.quality)
+        style = lib.style(self._style or defaults.style)
+        negative_name = self._negative_preset or defaults.negative
+        negative_preset = lib.negative(negative_name) if negative_name else None
+        size = lib.size(self._size if self._size is not None else defaults.resolution)
+        sampler = lib.sampler(self._sampler or defaults.sampler)
+        hires = None
+        if self._hires:
+            hires = Hires(**{**defaults.hires.model_dump(), **dict(self._hires_options)})
+
+        user = self._user_prompt()
+        prompt, merged = self._positive(user, quality, style)
+        negative_parts = [
+            Part(style.negative_prompt, "style"),
+            Part(quality.negative_prompt, "quality"),
+            Part(negative_preset.negative_prompt if negative_preset else "", "negative preset"),
+            Part(self._negative, "user"),
+        ]
+        negative, origins = join_negatives(negative_parts)
+        if self._dedupe:
+            negative, more, _ = dedupe(negative, origins, prompt="negative")
+            merged += more
+
+        return BuiltPrompt(
+            prompt=prompt,
+            negative_prompt=negative,
+            width=size.width,
+            height=size.height,
+            sampler=sampler.name,
+            scheduler=sampler.scheduler,
+            scheduler_options=MappingProxyType(dict(sampler.options)),
+            steps=self._steps if self._steps is not None else defaults.steps,
+            guidance=self._guidance if self._guidance is not None else defaults.guidance,
+            seed=self._seed,
+            hires=hires,
+            quality=quality.key,
+            quality_title=quality.display_name,
+            style=style.key,
+            style_title=style.display_name,
+            negative_preset=negative_preset.key if negative_preset else None,
+            resolution=size.name,
+            add_quality_tags=self._add_quality_tags,
+            user_prompt=user,
+            user_negative=self._negative,
+            merged=tuple(merged),
+        )
+
+    def _positive(self, user: str, quality: QualityPreset, style: StylePreset) -> tuple[str, list[MergedTag]]:
+        # An empty prompt gets no template at all, as in the app.
+        if not user.strip():
+            return user, []
+        merged: list[MergedTag] = []
+        if self._add_quality_tags:
+            text, origins = join_parts(
+                [Part(quality.prefix, "quality"), Part(user, "user"), Part(quality.suffix, "quality")]
+            )
+        else:
+            text, origins = join_parts([Part(user, "user")])
+        if self._order:
+            roles = {p.text.strip(): p.role for p in self._pieces if p.role != "tags"}
+            text, origins = animagine_order(text, origins, roles)
+        if self._dedupe:
+            # Quality and user tags first, before the style glues its prefix onto the first item.
+            text, merged, origins = dedupe(text, origins)
+        wrapped: list[Origin] = [(0, len(style.prefix), "style")]
+        wrapped += [(s + len(style.prefix), e + len(style.prefix), label) for s, e, label in origins]
+        text = style.apply(text)
+        wrapped.append((len(text) - len(style.suffix), len(text), "style"))
+        if self._dedupe:
+            text, more, _ = dedupe(text, wrapped)
+            merged += more
+        return text, merged
+
+
+def _prompt_form(name: str) -> str:
+    if _ESCAPED.search(name):
+        return name  # already written for a prompt
+    from animagine_prompt.tags._normalize import to_prompt_form
+
+    return to_prompt_form(name.strip())
