@@ -19,7 +19,7 @@ from animagine_prompt.diagnostics import Diagnostic, Severity
 from animagine_prompt.syntax.dialects import Dialect
 from animagine_prompt.syntax.nodes import Alternate, Group, Leaf, Node, PromptTree, Schedule
 
-_LOOKS_NUMERIC = re.compile(r"\s*[+-]?[.\d]*\d?[.\d]*\s*")
+_A1111_WEIGHT = re.compile(r":\s*[+-]?[.\d]+\s*$")
 _CLOSERS = {"round": ")", "square": "]", "brace": "}"}
 
 
@@ -45,18 +45,12 @@ def _malformed_weight(group: Group) -> str | None:
         return None
     if group.weight is not None:
         return None if math.isfinite(group.weight) else group.close[:-1]
-    children = group.children
-    if len(children) >= 2:
-        colon, number = children[-2], children[-1]
-        if (
-            isinstance(colon, Leaf)
-            and colon.kind == "colon"
-            and isinstance(number, Leaf)
-            and number.kind == "text"
-            and any(ch.isdigit() or ch == "." for ch in number.raw)
-            and _LOOKS_NUMERIC.fullmatch(number.raw)
-        ):
-            return ":" + number.raw
+    last = group.children[-1] if group.children else None
+    if isinstance(last, Leaf) and last.kind == "text":
+        # A1111's weight pattern is ":[+-]?[.\d]+" before ")"; float() then fails on "1.2.3"
+        match = _A1111_WEIGHT.search(last.raw)
+        if match:
+            return match.group()
     return None
 
 

@@ -1,8 +1,11 @@
-"""Text -> ``PromptTree`` with lark's LALR parser (contextual lexer) and an inline transformer.
+"""Text -> ``PromptTree``: lark compiles the grammar into LALR tables and contextual-lexer
+regexes; a small driver here runs them.
 
-The grammar (``grammars/prompt.lark``) accepts every token sequence except end-of-input inside
-open brackets; ``_close_open_groups`` then feeds zero-width closers, so parsing never raises on
-user text. The inline transformer builds nodes during reductions (no intermediate lark tree).
+lark's own driver builds a ``Token`` object per token and calls a wrapper per reduction; on a
+prompt of 50 tags that costs more than the tables themselves. This driver uses the same tables
+and the same per-state lexer regexes (so it accepts exactly the grammar's language) with plain
+tuples for tokens. The grammar accepts every token sequence except end-of-input inside open
+brackets, which the driver closes with zero-width closers: parsing never fails on user text.
 """
 
 from __future__ import annotations
@@ -19,10 +22,9 @@ from animagine_prompt.syntax.nodes import Alternate, ExtraNetwork, Group, Leaf, 
 
 _LEAF_KINDS = {
     "TEXT": "text",
+    "SQTEXT": "text",
     "ESCAPE": "escape",
     "BACKSLASH": "backslash",
-    "COMMA": "comma",
-    "NEWLINE": "newline",
     "COLON": "colon",
     "PIPE": "pipe",
     "HASH": "hash",
@@ -41,24 +43,78 @@ _CLOSER_OF = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-def _node(tok) -> Node:
-    if not isinstance(tok, str):  # already a node
-        return tok
-    span = (tok.start_pos, tok.end_pos)
-    kind = tok.type
+class _Inline(list):
+    """Children of an inlined rule (``_item``, ``x*``), spliced into the parent rule's children."""
+
+    __slots__ = ()
+
+
+class _Tables:
+    """lark's LALR tables and contextual-lexer regexes for one grammar variant."""
+
+    def __init__(self, lark) -> None:
+        frontend = lark.parser
+        parser = frontend.parser.parser
+        table = parser.parse_table
+        self.states = table.states
+        self.start_state = table.start_states["start"]
+        self.end_state = table.end_states["start"]
+        # rule -> (name or None for inlined, size)
+        self.rules = {}
+        for actions in self.states.values():
+            for action, arg in actions.values():
+                if action.name == "Reduce" and arg not in self.rules:
+                    name = arg.origin.name
+                    name = name if isinstance(name, str) else name.value
+                    self.rules[arg] = (None if name.startswith("_") else name, len(arg.expansion))
+        # States that reduce one rule whatever comes next (after a closing bracket, say) are
+        # shared by every context in LALR; reducing before lexing moves the lexer to the
+        # context's own state, where TEXT and SQTEXT are never both possible.
+        self.default_reduce = {}
+        for state, actions in self.states.items():
+            kinds = {(action.name, arg) for action, arg in actions.values()}
+            if len(kinds) == 1:
+                ((action_name, rule),) = kinds
+                if action_name == "Reduce" and self.rules[rule][0] != "start":
+                    self.default_reduce[state] = rule
+        self.matchers = {}
+        for state, basic in frontend.lexer.lexers.items():
+            if state in self.default_reduce:
+                continue
+            scanner = basic.scanner
+            if not scanner._mres:  # a state that only accepts the end of input
+                continue
+            if len(scanner._mres) != 1 or basic.callback:  # pragma: no cover - grammar invariant
+                raise RuntimeError(f"prompt grammar: lexer state {state} is ambiguous ({basic.callback})")
+            self.matchers[state] = scanner._mres[0].match
+
+
+def _flatten(tokens: list) -> list:
+    """Splice inlined children into the list."""
+    out: list = []
+    for t in tokens:
+        if type(t) is _Inline:
+            out.extend(t)
+        else:
+            out.append(t)
+    return out
+
+
+def _leaf(tok: tuple, text: str) -> Node:
+    kind, start, end = tok
     if kind == "EXTRA":
-        return ExtraNetwork(str(tok), span)
-    return Leaf(_LEAF_KINDS[kind], str(tok), span)
+        return ExtraNetwork(text[start:end], (start, end))
+    return Leaf(_LEAF_KINDS[kind], text[start:end], (start, end))
 
 
-def _nodes(items) -> tuple[Node, ...]:
-    return tuple([_node(t) for t in items])
+def _nodes(items: list, text: str) -> tuple[Node, ...]:
+    return tuple([t if type(t) is not tuple else _leaf(t, text) for t in items])
 
 
 def _split(children: list, separator: str) -> list[list]:
     parts: list[list] = [[]]
     for child in children:
-        if isinstance(child, str) and child.type == separator:
+        if type(child) is tuple and child[0] == separator:
             parts.append([])
         else:
             parts[-1].append(child)
@@ -66,59 +122,103 @@ def _split(children: list, separator: str) -> list[list]:
 
 
 def _has(children: list, token_type: str) -> bool:
-    return any(isinstance(c, str) and c.type == token_type for c in children)
+    return any(type(c) is tuple and c[0] == token_type for c in children)
 
 
-class _Builder:
-    """Inline transformer callbacks: lark calls them with the children of each reduced rule."""
-
-    def start(self, children: list) -> PromptTree:
-        return PromptTree(_nodes(children))
-
-    def round(self, children: list) -> Group:
-        open_tok, *body, close = children
-        weight = None
-        if close.type == "WEIGHT":
-            weight = float(_NUMBER.search(close).group())
-        return Group("round", _nodes(body), str(open_tok), str(close), weight, (open_tok.start_pos, close.end_pos))
-
-    def brace(self, children: list) -> Group:
-        open_tok, *body, close = children
-        return Group("brace", _nodes(body), str(open_tok), str(close), None, (open_tok.start_pos, close.end_pos))
-
-    def square(self, children: list) -> Node:
-        open_tok, *body, close = children
-        span = (open_tok.start_pos, close.end_pos)
-        if close.type == "WHEN" and not _has(body, "PIPE"):
-            parts = _split(body, "COLON")
-            if len(parts) <= 2:
-                when_text = _NUMBER.search(close).group()
-                when = float(when_text)
-                if math.isfinite(when):
-                    before = _nodes(parts[0]) if len(parts) == 2 else None
-                    return Schedule(before, _nodes(parts[-1]), when, when_text, str(close), span)
-        elif close.type == "RSQB" and close and _has(body, "PIPE"):  # a "]" really written
-            return Alternate(tuple(_nodes(option) for option in _split(body, "PIPE")), span)
-        # Plain emphasis, or a schedule that does not parse (its ":when" is literal text).
-        return Group("square", _nodes(body), str(open_tok), str(close), None, span)
+def _reduce(name: str, children: list, text: str) -> object:
+    if name == "start":
+        return PromptTree(_nodes(children, text))
+    (_, open_start, open_end), body, close = children[0], children[1:-1], children[-1]
+    close_type, close_start, close_end = close
+    close_text = text[close_start:close_end]
+    open_text = text[open_start:open_end]
+    span = (open_start, close_end)
+    if name == "round":
+        weight = float(_NUMBER.search(close_text).group()) if close_type == "WEIGHT" else None
+        return Group("round", _nodes(body, text), open_text, close_text, weight, span)
+    if name == "brace":
+        return Group("brace", _nodes(body, text), open_text, close_text, None, span)
+    if close_type == "WHEN" and not _has(body, "PIPE"):
+        parts = _split(body, "COLON")
+        if len(parts) <= 2:
+            when_text = _NUMBER.search(close_text).group()
+            when = float(when_text)
+            if math.isfinite(when):
+                before = _nodes(parts[0], text) if len(parts) == 2 else None
+                return Schedule(before, _nodes(parts[-1], text), when, when_text, close_text, span)
+    elif close_type == "RSQB" and close_text and _has(body, "PIPE"):  # a "]" really written
+        return Alternate(tuple(_nodes(option, text) for option in _split(body, "PIPE")), span)
+    # Plain emphasis, or a schedule that does not parse (its ":when" is literal text).
+    return Group("square", _nodes(body, text), open_text, close_text, None, span)
 
 
-def _close_open_groups(error) -> bool:
-    """lark ``on_error`` hook: at end of input, close every bracket still open, innermost first."""
-    from lark import Token
-    from lark.exceptions import UnexpectedToken
+def _drive(tables: _Tables, text: str) -> PromptTree:
+    states, matchers, rules = tables.states, tables.matchers, tables.rules
+    default_reduce = tables.default_reduce
+    state_stack = [tables.start_state]
+    value_stack: list = []
+    n = len(text)
+    pos = 0
+    pending: list[tuple] = []  # zero-width closers fed at the end of input
+    while True:
+        while state_stack[-1] in default_reduce:
+            _reduce_into(tables, default_reduce[state_stack[-1]], state_stack, value_stack, text)
+        if pending:
+            tok = pending.pop()
+        elif pos < n:
+            matcher = matchers.get(state_stack[-1])
+            match = matcher(text, pos) if matcher is not None else None
+            if match is None:  # pragma: no cover - TEXT matches any character in every state
+                tok = ("TEXT", pos, pos + 1)
+            else:
+                tok = (match.lastgroup, pos, match.end())
+            pos = tok[2]
+        else:
+            tok = ("$END", n, n)
+        kind = tok[0]
+        while True:
+            entry = states[state_stack[-1]].get(kind)
+            if entry is None:
+                # End of input inside brackets: close them, innermost first.
+                openers = [v for v in value_stack if type(v) is tuple and v[0] in _CLOSER_OF]
+                pending = [(_CLOSER_OF[o[0]], n, n) for o in openers]
+                break
+            action, arg = entry
+            if action.name == "Shift":
+                state_stack.append(arg)
+                value_stack.append(tok)
+                break
+            value = _reduce_into(tables, arg, state_stack, value_stack, text)
+            if type(value) is PromptTree:
+                return value
 
-    if not isinstance(error, UnexpectedToken) or error.token.type != "$END":
-        return False
-    parser = error.interactive_parser
-    openers = [v for v in parser.parser_state.value_stack if isinstance(v, Token) and v.type in _CLOSER_OF]
-    if not openers:
-        return False
-    end = error.token.end_pos if error.token.end_pos is not None else openers[-1].end_pos
-    for opener in reversed(openers):
-        closer = Token(_CLOSER_OF[opener.type], "", start_pos=end, end_pos=end)
-        parser.feed_token(closer)
-    return True
+
+def _reduce_into(tables: _Tables, rule, state_stack: list, value_stack: list, text: str):
+    """Reduce ``rule`` on the stacks and take its goto; returns the tree once ``start`` is reduced."""
+    name, size = tables.rules[rule]
+    if size:
+        children = value_stack[-size:]
+        del value_stack[-size:]
+        del state_stack[-size:]
+    else:
+        children = []
+    if name is None:
+        # x* rules are left-recursive: extend the list built so far in place (linear time)
+        value = children[0] if children and type(children[0]) is _Inline else _Inline(children[:1])
+        for child in children[1:]:
+            if type(child) is _Inline:
+                value.extend(child)
+            else:
+                value.append(child)
+    else:
+        if any(type(c) is _Inline for c in children):
+            children = _flatten(children)
+        value = _reduce(name, children, text)
+    if name == "start":
+        return value
+    state_stack.append(tables.states[state_stack[-1]][rule.origin.name][1])
+    value_stack.append(value)
+    return value
 
 
 def _cache_path(comments: bool) -> str:
@@ -133,7 +233,7 @@ def _cache_path(comments: bool) -> str:
 
 @cache
 def get_parser(comments: bool = True):
-    """The LALR parser for the prompt grammar, built once per process (grammar analysis cached on disk).
+    """The lark LALR parser for the prompt grammar, built once per process (analysis cached on disk).
 
     >>> get_parser() is get_parser()
     True
@@ -144,12 +244,17 @@ def get_parser(comments: bool = True):
     if not comments:
         # "#" becomes an ordinary character: the HASH token (literal text) takes over.
         grammar += "\n%override COMMENT: /#(?!)/\n"
-    options = dict(parser="lalr", lexer="contextual", transformer=_Builder(), maybe_placeholders=False)
+    options = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
     try:
         # lark keys its cache on the grammar and options, so a stale file is never used.
         return Lark(grammar, cache=_cache_path(comments), **options)
     except OSError:
         return Lark(grammar, **options)
+
+
+@cache
+def _tables(comments: bool) -> _Tables:
+    return _Tables(get_parser(comments))
 
 
 def parse_tree(text: str, *, comments: bool = True) -> PromptTree:
@@ -160,5 +265,5 @@ def parse_tree(text: str, *, comments: bool = True) -> PromptTree:
     """
     if not text:
         return PromptTree((), (0, 0))
-    tree = get_parser(comments).parse(text, on_error=_close_open_groups)
+    tree = _drive(_tables(comments), text)
     return PromptTree(tree.children, (0, len(text)))

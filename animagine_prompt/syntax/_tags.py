@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
 from animagine_prompt.diagnostics import Span
 
-_BOUNDARY_KINDS = frozenset({"comma", "newline", "and"})
+_SEPARATORS = re.compile(r"[,\n]")
 
 
 @dataclass(frozen=True, slots=True)
@@ -62,9 +63,20 @@ def split_items(events: Iterable[tuple], source: str) -> list[TagItem]:
         tag = event[0]
         if tag == "text":
             _, leaf, value, weight, start, end, _ = event
-            if leaf is not None and getattr(leaf, "kind", None) in _BOUNDARY_KINDS:
+            if leaf is not None and getattr(leaf, "kind", None) == "and":
                 flush(start)
                 limit[0] = end
+            elif end - start == len(value) and ("," in value or "\n" in value):
+                # separators sit inside text tokens: split there (offsets map one to one)
+                offset = 0
+                for match in _SEPARATORS.finditer(value):
+                    if match.start() > offset:
+                        pieces.append((value[offset : match.start()], weight, start + offset, start + match.start()))
+                    flush(start + match.start())
+                    limit[0] = start + match.end()
+                    offset = match.end()
+                if offset < len(value):
+                    pieces.append((value[offset:], weight, start + offset, end))
             else:
                 pieces.append((value, weight, start, end))
         elif tag in ("break", "sep"):

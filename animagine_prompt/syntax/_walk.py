@@ -126,11 +126,6 @@ def walk(
                 yield ("break", node, chain.weight)
             elif kind == "comment":
                 yield ("sep", node)
-            elif kind == "colon":
-                # A1111's attention regex reads ":" as a token of its own.
-                yield _EDGE
-                yield ("text", node, node.raw, chain.weight, span[0], span[1], False)
-                yield _EDGE
             else:
                 yield ("text", node, node.raw, chain.weight, span[0], span[1], True)
         elif isinstance(node, ExtraNetwork):

@@ -33,6 +33,10 @@ def _leaf(leaf: Leaf | ExtraNetwork) -> str:
         return leaf.raw
     if leaf.kind == "stray":
         return leaf.raw[:-1].replace(" ", "") + "\\" + leaf.raw[-1]
+    if leaf.kind == "comment":
+        return leaf.raw + "\n"  # whatever follows must not fall into the comment
+    if leaf.kind == "backslash":
+        return ""  # a lone backslash means nothing, and before a bracket it would become an escape
     if leaf.kind in ("text", "colon", "pipe"):
         return _SPACES.sub(" ", leaf.raw)
     return leaf.raw
@@ -40,7 +44,8 @@ def _leaf(leaf: Leaf | ExtraNetwork) -> str:
 
 def _tidy(text: str) -> str:
     lines = [_COMMA.sub(", ", _SPACES.sub(" ", line)).strip() for line in text.split("\n")]
-    return "\n".join(line[:-1] if line.endswith(", ") else line for line in lines)
+    lines = [line[:-1] if line.endswith(", ") else line for line in lines]
+    return "\n".join(line for line in lines if line).strip()
 
 
 def canonical(tree: PromptTree | tuple[Node, ...]) -> str:
@@ -90,7 +95,7 @@ _BRANCH = "\x00"
 
 
 def _join(parts: list[str], separator: str) -> str:
-    return separator.join(_SPACES.sub(" ", branch).strip() for branch in "".join(parts).split(_BRANCH))
+    return separator.join(_SPACES.sub(" ", branch).strip(" ") for branch in "".join(parts).split(_BRANCH))
 
 
 def _schedule_parts(node: Schedule) -> list:
@@ -110,7 +115,7 @@ def _alternate_parts(node: Alternate) -> list:
 
 def _group_finisher(group: Group) -> Callable[[list[str]], str]:
     def finish(parts: list[str]) -> str:
-        inner = _SPACES.sub(" ", "".join(parts)).strip()
+        inner = _SPACES.sub(" ", "".join(parts)).strip(" ")  # keep a newline that ends a comment
         if group.weight is not None:
             return f"{group.open}{inner}:{format_weight(group.weight)})"
         close = group.close or _CLOSERS[group.kind]

@@ -31,9 +31,9 @@ __all__ = [
 
 @dataclass(frozen=True, slots=True, eq=False)
 class Leaf:
-    """A token: ``kind`` is one of ``text``, ``escape``, ``backslash``, ``comma``, ``newline``,
-    ``colon``, ``pipe``, ``hash``, ``break``, ``and``, ``embedding``, ``comment`` or ``stray`` (a closer
-    that closes nothing, kept as literal text).
+    """A token: ``kind`` is one of ``text`` (commas, spaces and newlines included), ``escape``,
+    ``backslash``, ``colon`` and ``pipe`` (inside ``[...]`` only), ``hash``, ``break``, ``and``,
+    ``embedding``, ``comment`` or ``stray`` (a closer that closes nothing, kept as literal text).
 
     >>> Leaf("escape", "\\\\(").value
     '('
@@ -209,8 +209,8 @@ def iter_leaves(node: PromptTree | Node) -> Iterator[Leaf | ExtraNetwork]:
     """Every token of a tree in source order (schedule branches and options included).
 
     >>> from animagine_prompt.syntax import parse
-    >>> [leaf.raw for leaf in iter_leaves(parse("a, (b:1.2)").tree)]
-    ['a', ',', ' ', 'b']
+    >>> [leaf.raw for leaf in iter_leaves(parse("a, (b:1.2), [c|d]").tree)]
+    ['a, ', 'b', ', ', 'c', 'd']
     """
     stack: list[Iterator[object]] = [iter((node,))]
     while stack:

@@ -28,7 +28,7 @@ from animagine_prompt.syntax.nodes import (
 __all__ = ["Prompt", "SubPrompt", "parse"]
 
 # A1111's sub-prompt weight: a trailing ":number" (re_weight in its prompt parser).
-_SUB_WEIGHT = re.compile(r"\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*")
+_SUB_WEIGHT = re.compile(r"\s*:\s*([-+]?(?:\d+\.?|\d*\.\d+))\s*$")
 
 
 @dataclass(frozen=True)
@@ -208,22 +208,19 @@ class Prompt:
 def _split_sub_weight(nodes: list[Node]) -> tuple[list[Node], float]:
     """Remove a trailing ``:number`` from a sub-prompt's nodes (A1111's AND weight)."""
     end = len(nodes)
-    while end and isinstance(nodes[end - 1], Leaf) and nodes[end - 1].kind in ("text", "newline", "comment"):
-        leaf = nodes[end - 1]
-        if leaf.kind == "comment" or not leaf.raw.strip():
-            end -= 1
-            continue
-        break
-    if end >= 2:
-        colon, number = nodes[end - 2], nodes[end - 1]
-        if (
-            isinstance(colon, Leaf)
-            and colon.kind == "colon"
-            and isinstance(number, Leaf)
-            and number.kind == "text"
-            and _SUB_WEIGHT.fullmatch(number.raw)
-        ):
-            return nodes[: end - 2], float(number.raw)
+    while end and isinstance(nodes[end - 1], Leaf) and nodes[end - 1].kind in ("comment", "text"):
+        if nodes[end - 1].kind == "text" and nodes[end - 1].raw.strip():
+            break
+        end -= 1
+    if end:
+        last = nodes[end - 1]
+        if isinstance(last, Leaf) and last.kind == "text":
+            match = _SUB_WEIGHT.search(last.raw)
+            if match:
+                kept = last.raw[: match.start()]
+                start = (last.span or (0, 0))[0]
+                head = [Leaf("text", kept, (start, start + len(kept)))] if kept else []
+                return [*nodes[: end - 1], *head], float(match.group(1))
     return nodes, 1.0
 
 
