@@ -21,6 +21,7 @@ COMMANDS: dict[str, str] = {
     "convert": "animagine_prompt.cli.convert",
     "parse": "animagine_prompt.cli.parse",
     "tokens": "animagine_prompt.cli.tokens",
+    "tags": "animagine_prompt.cli.tags",
 }
 
 
