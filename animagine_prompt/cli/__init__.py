@@ -20,6 +20,8 @@ __all__ = ["COMMANDS", "main"]
 COMMANDS: dict[str, str] = {
     "convert": "animagine_prompt.cli.convert",
     "parse": "animagine_prompt.cli.parse",
+    "lint": "animagine_prompt.cli.lint",
+    "rules": "animagine_prompt.cli.rules",
     "tokens": "animagine_prompt.cli.tokens",
     "tags": "animagine_prompt.cli.tags",
 }

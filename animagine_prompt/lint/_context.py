@@ -24,14 +24,21 @@ class Resources:
     """
 
     settings: LintSettings
+    #: Tag files given on the command line; they take precedence over the config's.
+    tag_paths: tuple[str, ...] = ()
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def database(self) -> Any:
         """The tag database: the bundled vocabulary plus the configured tag files."""
         if "db" not in self._cache:
+            from types import SimpleNamespace
+
             from animagine_prompt import tags
 
-            self._cache["db"] = tags.load_database(list(self.settings.tags))
+            # --tags, then $ANIMAGINE_PROMPT_TAGS, then the config file: the tag module's order.
+            config = SimpleNamespace(tags=self.settings.tags)
+            paths = tags.resolve_tag_paths(self.tag_paths, config)
+            self._cache["db"] = tags.load_database(paths)
         return self._cache["db"]
 
     def lora_names(self) -> frozenset[str] | None:
@@ -60,7 +67,7 @@ class LintContext:
     >>> from animagine_prompt.syntax import parse
     >>> ctx = LintContext(parse("1girl, , solo"), "prompt", None, Resources(LintSettings()))
     >>> [t.text for t in ctx.tags]
-    ['1girl', '', 'solo']
+    ['1girl', 'solo']
     """
 
     prompt: Prompt

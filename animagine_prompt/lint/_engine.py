@@ -44,7 +44,7 @@ class Linter:
     ['S101', 'S102']
     """
 
-    def __init__(self, settings: LintSettings | None = None) -> None:
+    def __init__(self, settings: LintSettings | None = None, *, tag_paths: tuple[str, ...] = ()) -> None:
         self.settings = settings or LintSettings()
         self._check_rule_keys()
         codes = select_codes(
@@ -54,7 +54,7 @@ class Linter:
         for code in codes:
             cls = load_rule(code)
             self.rules.append(cls(self.settings.rule_options(code, cls.name)))
-        self.resources = Resources(self.settings)
+        self.resources = Resources(self.settings, tuple(tag_paths))
 
     def _check_rule_keys(self) -> None:
         names = None
@@ -141,7 +141,7 @@ def lint(
     """Lint a prompt (and its negative) with the default rules or the given settings.
 
     >>> [(f.code, f.span) for f in lint("1girl, , solo")]
-    [('S101', (5, 7))]
+    [('S101', (5, 8))]
     """
     linter = _default() if settings is None else Linter(settings)
     return linter.lint(prompt, negative)

@@ -6,7 +6,9 @@ They come from the ``[tool.animagine-prompt.lint]`` table of the closest ``pypro
 
 from __future__ import annotations
 
+import sys
 from collections.abc import Mapping
+from pathlib import Path
 from typing import Any
 
 from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
@@ -14,7 +16,7 @@ from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.errors import ConfigError
 
-__all__ = ["LintSettings"]
+__all__ = ["LintSettings", "find_config", "load_settings"]
 
 
 class LintSettings(BaseModel):
@@ -74,7 +76,7 @@ class LintSettings(BaseModel):
         found: dict[str, Any] = {}
         for key, options in self.rules.items():
             if key.upper() == code or key == name:
-                found.update(options)
+                found.update({str(k).replace("-", "_"): v for k, v in options.items()})
         return found
 
     def merged(self, **overrides: Any) -> LintSettings:
@@ -85,3 +87,80 @@ class LintSettings(BaseModel):
         """
         given = {k: v for k, v in overrides.items() if v is not None}
         return type(self).model_validate({**self.model_dump(), **given})
+
+
+def _read_toml(path: Path) -> dict[str, Any]:
+    if sys.version_info >= (3, 11):
+        import tomllib
+    else:  # pragma: no cover - Python 3.10
+        import tomli as tomllib
+    try:
+        with path.open("rb") as handle:
+            return tomllib.load(handle)
+    except OSError as exc:
+        raise ConfigError(f"cannot read the config file ({exc.strerror})", path=path) from None
+    except tomllib.TOMLDecodeError as exc:
+        raise ConfigError(f"invalid TOML: {exc}", path=path) from None
+
+
+def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
+    """The animagine-prompt table of a config file, or ``None`` when a pyproject.toml has none."""
+    if path.name == "pyproject.toml":
+        table = data.get("tool", {}).get("animagine-prompt")
+        return table if isinstance(table, dict) else None
+    return data
+
+
+def find_config(start: str | Path | None = None) -> Path | None:
+    """The closest ``animagine-prompt.toml``, or ``pyproject.toml`` with a ``[tool.animagine-prompt]``
+    table, in ``start`` (default: the current directory) or a folder above it. The closest wins;
+    nothing is merged from further up.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "animagine-prompt.toml").write_text("[lint]\\nignore = ['T004']\\n")
+    >>> (root / "sub").mkdir(); find_config(root / "sub") == root / "animagine-prompt.toml"
+    True
+    """
+    folder = Path(start or Path.cwd()).resolve()
+    for candidate in (folder, *folder.parents):
+        own = candidate / "animagine-prompt.toml"
+        if own.is_file():
+            return own
+        project = candidate / "pyproject.toml"
+        if project.is_file() and _tool_table(project, _read_toml(project)) is not None:
+            return project
+    return None
+
+
+def load_settings(path: str | Path | None = None, *, start: str | Path | None = None) -> LintSettings:
+    """Settings from ``path``, or from the closest config file; defaults when there is none.
+
+    The lint table is ``[tool.animagine-prompt.lint]`` in pyproject.toml and ``[lint]`` in
+    animagine-prompt.toml; ``tags`` and ``lora-dir`` may also sit in the table above it, shared
+    with the other commands. Relative paths in them are taken from the config file's folder.
+
+    >>> import tempfile, pathlib
+    >>> root = pathlib.Path(tempfile.mkdtemp())
+    >>> _ = (root / "pyproject.toml").write_text('[tool.animagine-prompt.lint]\\nfail-on = "warning"\\n')
+    >>> load_settings(start=root).fail_on.value
+    'warning'
+    """
+    config = Path(path) if path is not None else find_config(start)
+    if config is None:
+        return LintSettings()
+    table = _tool_table(config, _read_toml(config)) or {}
+    lint = table.get("lint", {})
+    if not isinstance(lint, dict):
+        raise ConfigError("the lint table must be a table of settings", path=config)
+    raw = dict(lint)
+    for key in ("tags", "lora-dir", "lora_dir", "dialect"):
+        if key in table and key.replace("_", "-") not in raw and key.replace("-", "_") not in raw:
+            raw[key] = table[key]
+    settings = LintSettings.from_mapping(raw, source=config)
+    base = config.parent
+    tags = tuple(str(base / t) if not Path(t).is_absolute() else t for t in settings.tags)
+    lora_dir = settings.lora_dir
+    if lora_dir is not None and not Path(lora_dir).expanduser().is_absolute():
+        lora_dir = str(base / lora_dir)
+    return settings.merged(tags=tags, lora_dir=lora_dir)

@@ -141,7 +141,5 @@ def _selector(text: str) -> str:
     upper = text.strip().upper()
     upper = ALIASES.get(upper, upper)
     if upper != "ALL" and not any(code.startswith(upper) for code in CODES):
-        raise UsageError(
-            f"selector {text!r} matches no rule code; use a code, a prefix (T, S1) or ALL"
-        )
+        raise UsageError(f"selector {text!r} matches no rule code; use a code, a prefix (T, S1) or ALL")
     return upper

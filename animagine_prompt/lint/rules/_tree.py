@@ -76,3 +76,19 @@ def is_blank(nodes: tuple[Node, ...]) -> bool:
     (True, False)
     """
     return all(isinstance(n, Leaf) and n.kind in ("text", "newline") and not n.raw.strip() for n in nodes)
+
+
+def commas(tree: object) -> list[int]:
+    """Source offsets of the separating commas (those in text, not in escapes or extra networks).
+
+    >>> from animagine_prompt.syntax import parse
+    >>> commas(parse("a, (b,c), <lora:x:1>").tree)
+    [1, 5, 8]
+    """
+    from animagine_prompt.syntax import iter_leaves
+
+    out: list[int] = []
+    for leaf in iter_leaves(tree):  # type: ignore[arg-type]
+        if isinstance(leaf, Leaf) and leaf.kind in ("text", "comma") and leaf.span is not None:
+            out.extend(leaf.span[0] + i for i, ch in enumerate(leaf.raw) if ch == ",")
+    return out

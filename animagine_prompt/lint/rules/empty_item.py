@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.syntax import Leaf, iter_leaves
+from animagine_prompt.lint.rules._tree import commas
 
 
 class EmptyItem(Rule):
@@ -41,10 +41,8 @@ class EmptyItem(Rule):
         """Report commas with only whitespace before them, back to the previous comma or the start."""
         text = ctx.text
         previous: int | None = None  # end of the previous comma
-        for leaf in iter_leaves(ctx.prompt.tree):
-            if not isinstance(leaf, Leaf) or leaf.kind != "comma" or leaf.span is None:
-                continue
-            start, end = leaf.span
+        for start in commas(ctx.prompt.tree):
+            end = start + 1
             if not text[0 if previous is None else previous : start].strip():
                 if previous is None:
                     # A leading comma: drop it and the spaces after it.

@@ -8,7 +8,7 @@ from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.syntax import Leaf, iter_leaves
+from animagine_prompt.lint.rules._tree import commas
 
 
 class TrailingSeparator(Rule):
@@ -42,10 +42,8 @@ class TrailingSeparator(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the last comma when only whitespace follows it."""
         text = ctx.text
-        last = None
-        for leaf in iter_leaves(ctx.prompt.tree):
-            if isinstance(leaf, Leaf) and leaf.kind == "comma" and leaf.span is not None:
-                last = leaf.span
+        found = commas(ctx.prompt.tree)
+        last = (found[-1], found[-1] + 1) if found else None
         if last is None or text[last[1] :].strip() or not text[: last[0]].strip():
             return
         start = len(text[: last[0]].rstrip())

@@ -1,0 +1,80 @@
+"""T007: tags that cannot both be true of one image."""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+
+from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._rule import Finding, Rule
+from animagine_prompt.lint.rules._items import item_key
+
+_GROUPS = ("2girls", "3girls", "4girls", "5girls", "6+girls", "multiple_girls")
+_BOYS = ("2boys", "3boys", "4boys", "5boys", "6+boys", "multiple_boys")
+_LONG = ("long_hair", "very_long_hair", "absurdly_long_hair")
+
+#: Pairs that contradict each other, in Danbooru form.
+CONTRADICTIONS: frozenset[frozenset[str]] = frozenset(
+    frozenset(pair)
+    for pair in (
+        *(("solo", other) for other in (*_GROUPS, *_BOYS, "multiple_others", "group")),
+        *(("1girl", other) for other in _GROUPS),
+        *(("1boy", other) for other in _BOYS),
+        *(("short_hair", other) for other in _LONG),
+        ("very_short_hair", "long_hair"),
+        ("closed_eyes", "open_eyes"),
+        ("open_mouth", "closed_mouth"),
+        ("indoors", "outdoors"),
+        ("day", "night"),
+        ("monochrome", "colorful"),
+        ("greyscale", "colorful"),
+        ("upper_body", "full_body"),
+        ("portrait", "full_body"),
+        ("sitting", "standing"),
+        ("smile", "frown"),
+    )
+)
+
+
+class ContradictoryTags(Rule):
+    """Contradictory tags: `solo` with `2girls`, `long hair` with `short hair`, `day` with `night`.
+
+    ## What it does
+    Reports the second tag of a pair that cannot both describe one image: subject counts
+    (`solo`, `1girl` against `2girls`, `multiple girls`, ...), hair length, open and closed eyes
+    or mouth, indoors and outdoors, day and night, framing (`upper body`, `full body`).
+
+    ## Why it matters
+    The model averages contradictory tags: the result often satisfies neither (extra people
+    cut off at the edge, hair of no clear length).
+
+    ## Example
+    ```text
+    1girl, solo, 2girls, long hair, short hair
+    ```
+    Use instead:
+    ```text
+    2girls, long hair
+    ```
+
+    ## Fix safety
+    No automatic fix.
+    """
+
+    code = "T007"
+    name = "contradictory-tags"
+    fields = ("prompt",)
+
+    def check(self, ctx: LintContext) -> Iterator[Finding]:
+        """Report each item that contradicts an earlier one."""
+        seen: dict[str, str] = {}
+        for item in ctx.tags:
+            key = item_key(item.text)
+            for earlier, text in seen.items():
+                if frozenset((key, earlier)) in CONTRADICTIONS:
+                    yield self.finding(
+                        ctx,
+                        f"{item.text!r} contradicts {text!r}: keep the one that describes the image",
+                        item.span,
+                    )
+                    break
+            seen.setdefault(key, item.text)
