@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "lint": "animagine_prompt.cli.lint",
     "rules": "animagine_prompt.cli.rules",
     "tokens": "animagine_prompt.cli.tokens",
+    "build": "animagine_prompt.cli.build",
+    "presets": "animagine_prompt.cli.presets",
     "tags": "animagine_prompt.cli.tags",
 }
 

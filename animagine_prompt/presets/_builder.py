@@ -229,9 +229,9 @@ class PromptBuilder:
             pieces.append(_Piece(_prompt_form(series), "series"))
         return replace(self, _pieces=self._pieces + tuple(pieces))
 
-    def quality(self, name: str, *, tags: bool = True) -> PromptBuilder:
-        """Use the quality preset ``name``; ``tags=False`` keeps only its negative (the app's
-        "add quality tags" switched off).
+    def quality(self, name: str | None, *, tags: bool = True) -> PromptBuilder:
+        """Use the quality preset ``name`` (``None``: the default one); ``tags=False`` keeps only
+        its negative (the app's "add quality tags" switched off).
 
         >>> PromptBuilder().quality("heavy", tags=False)._add_quality_tags
         False

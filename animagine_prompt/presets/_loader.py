@@ -150,8 +150,15 @@ def _parse(text: str, path: str, fmt: str) -> Any:
 
 
 def _type_name(value: object) -> str:
-    names = {dict: "a mapping", list: "a list", str: "a string", bool: "true/false", int: "a number",
-             float: "a number", type(None): "nothing"}
+    names = {
+        dict: "a mapping",
+        list: "a list",
+        str: "a string",
+        bool: "true/false",
+        int: "a number",
+        float: "a number",
+        type(None): "nothing",
+    }
     return names.get(type(value), type(value).__name__)
 
 
@@ -200,7 +207,7 @@ def _describe_error(error: Any, loc: tuple[Any, ...]) -> str:
         return f"required key {loc[-1]!r} is missing"
     message = str(error["msg"])
     if message.startswith("Value error, "):
-        return message[len("Value error, "):]
+        return message[len("Value error, ") :]
     got = error.get("input")
     if kind.endswith("_type") or kind.endswith("_parsing"):
         return f"{message[0].lower()}{message[1:]}, got {_type_name(got)} {got!r}"

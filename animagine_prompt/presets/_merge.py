@@ -108,9 +108,9 @@ def join_negatives(parts: Iterable[Part]) -> tuple[str, list[Origin]]:
     return join_parts(pieces)
 
 
-def dedupe(text: str, origins: Sequence[Origin] = (), *, prompt: str = "positive") -> tuple[
-    str, list[MergedTag], list[Origin]
-]:
+def dedupe(
+    text: str, origins: Sequence[Origin] = (), *, prompt: str = "positive"
+) -> tuple[str, list[MergedTag], list[Origin]]:
     """Remove repeated tags of ``text``, keeping each at its first place with the larger weight.
 
     Two items are the same tag when their canonical forms match (``tag_key``); items inside
