@@ -16,7 +16,7 @@ from __future__ import annotations
 import json
 import re
 from collections.abc import Mapping
-from dataclasses import asdict, dataclass, replace
+from dataclasses import asdict, dataclass, fields, replace
 from types import MappingProxyType
 from typing import Any
 
@@ -99,8 +99,16 @@ class BuiltPrompt:
         >>> PromptBuilder(presets=bundled_presets()).tags("1girl").build().to_dict()["scheduler"]
         'EulerAncestralDiscreteScheduler'
         """
-        data = asdict(self)
-        data["scheduler_options"] = dict(self.scheduler_options)
+        data: dict[str, Any] = {}
+        for f in fields(self):
+            value = getattr(self, f.name)
+            if f.name == "scheduler_options":
+                value = dict(value)
+            elif f.name == "merged":
+                value = [asdict(m) for m in value]
+            elif isinstance(value, Hires):
+                value = asdict(value)
+            data[f.name] = value
         return data
 
     def to_json(self, *, indent: int | None = 2) -> str:
@@ -434,6 +442,6 @@ class PromptBuilder:
 def _prompt_form(name: str) -> str:
     if _ESCAPED.search(name):
         return name  # already written for a prompt
-    from animagine_prompt.tags._normalize import to_prompt_form
+    from animagine_prompt.tags import to_prompt_form
 
     return to_prompt_form(name.strip())

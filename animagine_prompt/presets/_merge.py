@@ -66,11 +66,7 @@ def tag_key(text: str) -> str:
     >>> tag_key("Hu Tao (Genshin Impact)") == tag_key("hu_tao_(genshin_impact)")
     True
     """
-    return _canonical(text)
-
-
-def _canonical(text: str) -> str:
-    from animagine_prompt.tags._normalize import canonical
+    from animagine_prompt.tags import canonical
 
     return canonical(text)
 
