@@ -173,6 +173,14 @@ class _Builder:
 
     def add(self, ids: Sequence[int], weight: float, spans: Sequence[Span | None]) -> None:
         length, window, comma = self.length, self.window, self.comma_id
+        if len(self.ids) + len(ids) <= length:
+            # Fits without reaching the next chunk: nothing to cut, only the last comma to note.
+            if comma in ids:
+                self.last_comma = len(self.ids) + len(ids) - 1 - list(reversed(ids)).index(comma)
+            self.ids.extend(ids)
+            self.weights.extend([weight] * len(ids))
+            self.spans.extend(spans)
+            return
         for token, span in zip(ids, spans, strict=True):
             if token == comma:
                 self.last_comma = len(self.ids)
@@ -249,7 +257,7 @@ def plan(
         fragments = list(source)  # type: ignore[arg-type]
 
     texts = [f.text for f in fragments if f.kind == "text"]
-    encoded = iter(tokenizer.encode_batch(texts))
+    encoded = iter(tokenizer.encode_pieces(texts))
     builder = _Builder(chunk_length, comma_window, tokenizer.comma_id)
     weights = [1.0]
     for fragment in fragments:
@@ -259,9 +267,9 @@ def plan(
             builder.end_subprompt("and")
             weights.append(fragment.weight)
         elif fragment.kind == "text":
-            tokens = next(encoded)
-            if tokens.ids:
-                builder.add(tokens.ids, fragment.weight, _spans(fragment, tokens.offsets))
+            ids, offsets = next(encoded)
+            if ids:
+                builder.add(ids, fragment.weight, _spans(fragment, offsets))
     builder.end_subprompt("and")
     if len(weights) > 1 and prompt is not None:
         subprompts = prompt.subprompts()

@@ -292,3 +292,13 @@ def test_spans_agree_with_fragment_source_span(real_prompts):
             assert _spans(fragment, offsets) == [fragment.source_span(a, b) for a, b in offsets], text
             checked += len(offsets)
     assert checked > 10_000
+
+
+@pytest.mark.parametrize("kind", ["clip_l", "clip_g"])
+def test_a_pipelines_own_tokenizer_plans_the_same(kind, hf_tokenizers, real_prompts):
+    from animagine_prompt.tokens import ClipTokenizer
+
+    wrapped = ClipTokenizer.from_transformers(hf_tokenizers[kind])
+    ours = load_tokenizer(kind)
+    for text in real_prompts:
+        assert plan(text, wrapped) == plan(text, ours)

@@ -183,3 +183,19 @@ def test_from_transformers_python_tokenizer_aligns_offsets():
 
 def test_align_gives_empty_ranges_to_unmatched_tokens():
     assert _align("abc", ["zz</w>", "abc</w>"], _byte_decoder()) == ((0, 0), (0, 3))
+
+
+@pytest.mark.parametrize("kind", ["clip_l", "clip_g"])
+def test_encode_pieces_matches_encode_batch(kind, real_prompts):
+    tok = load_tokenizer(kind)
+    for text in real_prompts + generated_prompts(200, seed=5):
+        pieces = [p for part in text.split("(") for p in part.split(",")] + ["", "wow!!"]
+        expected = [(list(t.ids), list(t.offsets)) for t in tok.encode_batch(pieces)]
+        assert [(list(i), list(o)) for i, o in tok.encode_pieces(pieces)] == expected
+    assert tok.encode_pieces([]) == []
+
+
+def test_python_tokenizer_pieces_fall_back_to_batches():
+    wrapped = ClipTokenizer.from_transformers(_PythonTokenizer())
+    assert wrapped.encode_pieces(["1girl, ", "smile"]) == [((272, 1611, 267), ((0, 1), (1, 5), (5, 6))),
+                                                          ((3490,), ((0, 5),))]
