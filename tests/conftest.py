@@ -22,3 +22,17 @@ def real_prompts() -> list[dict]:
     """The 231 prompts people wrote (../shared/data/real-prompts.jsonl)."""
     path = shared_file("data", "real-prompts.jsonl")
     return [json.loads(line) for line in path.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+def _hypothesis_profiles() -> None:
+    import os
+
+    from hypothesis import settings
+
+    # CI runs the same examples every time: a red build is then reproducible
+    settings.register_profile("ci", derandomize=True, print_blob=True)
+    if os.environ.get("CI"):
+        settings.load_profile("ci")
+
+
+_hypothesis_profiles()

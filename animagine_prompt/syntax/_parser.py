@@ -153,7 +153,7 @@ def _reduce(name: str, children: list, text: str) -> object:
 
 
 def _drive(tables: _Tables, text: str) -> PromptTree:
-    states, matchers, rules = tables.states, tables.matchers, tables.rules
+    states, matchers = tables.states, tables.matchers
     default_reduce = tables.default_reduce
     state_stack = [tables.start_state]
     value_stack: list = []

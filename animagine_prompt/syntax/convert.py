@@ -109,7 +109,9 @@ class _Converter:
                 return
             value, explicit = mult
             child_abs = value if (explicit and src.explicit_replaces) else src_abs * value
-            meaningful = [c for c in node.children if not (isinstance(c, Leaf) and c.kind == "text" and not c.raw.strip())]
+            meaningful = [
+                c for c in node.children if not (isinstance(c, Leaf) and c.kind == "text" and not c.raw.strip())
+            ]
             if len(meaningful) == 1 and isinstance(meaningful[0], Group) and _multiplier(meaningful[0], src):
                 # fold nested brackets into one weight: {{a}} -> (a:1.1025)
                 yield from self.nodes(node.children, child_abs, dst_abs, False)
@@ -139,7 +141,8 @@ class _Converter:
             else:
                 kept = node.options[0] if isinstance(node, Alternate) else node.after
                 what = "alternation" if isinstance(node, Alternate) else "prompt editing"
-                self.note(node, f"{what} has no equivalent in {dst.name}: kept {'the first option' if isinstance(node, Alternate) else 'the final text'}")
+                kept_what = "the first option" if isinstance(node, Alternate) else "the final text"
+                self.note(node, f"{what} has no equivalent in {dst.name}: kept {kept_what}")
                 yield from self.nodes(kept, src_abs, dst_abs, False)
 
     def leaf(self, leaf: Leaf, top: bool) -> Iterator[str]:

@@ -133,7 +133,7 @@ class Prompt:
             parts[0] = list(self.tree.children)
         ends = [*[s - 3 for s in starts[1:]], len(self.text)]
         out = []
-        for nodes, start, end in zip(parts, starts, ends):
+        for nodes, start, end in zip(parts, starts, ends, strict=True):
             weight = 1.0
             if self.dialect.ands:
                 nodes, weight = _split_sub_weight(nodes)

@@ -59,13 +59,14 @@ def test_fragment_spans_point_into_the_source(text):
 
 def test_deep_nesting_raises_no_recursion_error():
     depth = 5000
-    for text in ["(" * depth + "x", "(" * depth + "x" + ")" * depth, "[" * depth + "x" + "]" * depth, ")" * depth]:
+    nested = ["(" * depth + "x", "(" * depth + "x" + ")" * depth, "[" * depth + "x" + "]" * depth, ")" * depth]
+    for text in nested:
         p = parse(text)
         assert render(p.tree) == text
         p.fragments()
         p.tags()
         p.canonical()
-        p.diagnostics
+        assert p.diagnostics is not None
     w = parse("(" * depth + "x" + ")" * depth).fragments()[0].weight
     assert w == float("inf") or w > 1e100
 

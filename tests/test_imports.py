@@ -1,0 +1,43 @@
+"""Start-up cost is a feature: the prompt tools never import the torch stack, and layers import downward."""
+
+import shutil
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+REPO = Path(__file__).resolve().parents[1]
+HEAVY = ("torch", "transformers", "diffusers")
+
+
+def modules_after(code: str) -> set[str]:
+    out = subprocess.run(
+        [sys.executable, "-c", f"{code}\nimport sys\nprint('\\n'.join(sys.modules))"],
+        capture_output=True, text=True, check=True,
+    )
+    return set(out.stdout.split())
+
+
+def test_import_and_parse_stay_light():
+    mods = modules_after("import animagine_prompt\nanimagine_prompt.parse('(a:1.2)').fragments()")
+    assert not [m for m in mods if m.split(".")[0] in HEAVY]
+    assert "rich" not in mods
+
+
+def test_public_names_resolve():
+    import animagine_prompt
+
+    for name in animagine_prompt.__all__:
+        try:
+            getattr(animagine_prompt, name)
+        except animagine_prompt.MissingDependencyError:
+            pass
+
+
+def test_layers_contract():
+    exe = shutil.which("lint-imports") or str(Path(sys.executable).parent / "lint-imports")
+    if not Path(exe).exists():
+        pytest.skip("import-linter is not installed")
+    out = subprocess.run([exe], cwd=REPO, capture_output=True, text=True)
+    assert out.returncode == 0, out.stdout + out.stderr
