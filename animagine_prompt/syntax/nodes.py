@@ -12,7 +12,6 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import Union
 
 from animagine_prompt.diagnostics import Span
 
@@ -154,7 +153,7 @@ class PromptTree:
     span: Span | None = None
 
 
-Node = Union[Leaf, ExtraNetwork, Group, Schedule, Alternate]
+Node = Leaf | ExtraNetwork | Group | Schedule | Alternate
 
 
 def _render_parts(node: object) -> Iterator[object]:
