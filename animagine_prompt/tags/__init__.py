@@ -20,10 +20,10 @@ from animagine_prompt.tags._sources import TAGS_ENV, resolve_tag_paths
 
 __all__ = [
     "CONFIDENT",
-    "TAGS_ENV",
     "Category",
     "Match",
     "SpecialTag",
+    "TAGS_ENV",
     "TagDatabase",
     "TagRow",
     "canonical",

@@ -150,9 +150,7 @@ class FuzzyIndex:
         if not query:
             return []
         keys, targets = self._candidates(query)
-        found = process.extract(
-            query, keys, scorer=fuzz.ratio, limit=max(20, 4 * limit), score_cutoff=score_cutoff
-        )
+        found = process.extract(query, keys, scorer=fuzz.ratio, limit=max(20, 4 * limit), score_cutoff=score_cutoff)
         best: dict[int, tuple[float, str, float]] = {}
         for key, score, position in found:
             target = targets[position]

@@ -7,6 +7,7 @@ file and line of the first malformed row.
 from __future__ import annotations
 
 import csv
+import re
 import unicodedata
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -21,6 +22,8 @@ SELECTED_TAGS_HEADER = ("tag_id", "name", "category", "count")
 # SmilingWolf's list stores the tagger's four rating classes as category 9; they are labels of
 # the classifier, not tags one writes in a prompt.
 _RATING_CLASS = 9
+# A third column that looks like a number but is not a count is an error, not a description.
+_NUMBER = re.compile(r"[-+]?[\d.,]+[kKmM]?")
 
 
 @dataclass(frozen=True, slots=True)
@@ -107,9 +110,9 @@ def _parse_int(value: str, what: str, path: Path, lineno: int, *, allow_text: bo
     value = value.strip()
     if value.isdigit():
         return int(value)
-    if allow_text:
+    if allow_text and not _NUMBER.fullmatch(value):
         return None
-    raise TagDataError(f"{what} must be a whole number, got {value!r}", path=path, line=lineno)
+    raise TagDataError(f"{what} must be a whole number of 0 or more, got {value!r}", path=path, line=lineno)
 
 
 def _aliases(field: str) -> tuple[str, ...]:
@@ -128,8 +131,7 @@ def _tagcomplete_rows(lines: list[str], path: Path) -> Iterator[TagRow]:
             raise TagDataError(f"malformed CSV row ({exc})", path=path, line=lineno) from None
         if len(cols) > 4:
             raise TagDataError(
-                f'expected at most 4 columns (name,category,count,"aliases"), got {len(cols)}: '
-                "quote the alias list",
+                f'expected at most 4 columns (name,category,count,"aliases"), got {len(cols)}: quote the alias list',
                 path=path,
                 line=lineno,
             )

@@ -57,12 +57,7 @@ def canonical(text: str) -> str:
     """
     if text.isascii():
         stripped = text.strip()
-        if (
-            not _SLOW.intersection(stripped)
-            and "  " not in stripped
-            and "_ " not in stripped
-            and " _" not in stripped
-        ):
+        if not _SLOW.intersection(stripped) and "  " not in stripped and "_ " not in stripped and " _" not in stripped:
             # Fast path: plain ASCII words separated by single spaces or by underscores.
             return stripped.lower().replace(" ", "_")
     else:
