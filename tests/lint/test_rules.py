@@ -7,7 +7,7 @@ from pathlib import Path
 import pytest
 import yaml
 
-from animagine_prompt.lint import LintSettings, Linter
+from animagine_prompt.lint import Linter, LintSettings
 from animagine_prompt.lint.rules import CODES, load_rule
 
 CASES = Path(__file__).parent / "cases"

@@ -1,0 +1,159 @@
+"""``animagine-prompt lint`` and ``rules``: exit codes, fixes, diff, config, formats."""
+
+from __future__ import annotations
+
+import json
+import os
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from animagine_prompt.cli import main
+
+
+@pytest.fixture(autouse=True)
+def _isolated(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    # Config discovery starts at the current folder: keep the repository's pyproject out of it.
+    monkeypatch.chdir(tmp_path)
+    monkeypatch.delenv("ANIMAGINE_PROMPT_TAGS", raising=False)
+    monkeypatch.delenv("FORCE_COLOR", raising=False)
+
+
+def test_clean_prompt_exits_0(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "1girl, green hair, smile"]) == 0
+    assert capsys.readouterr().out == "All checks passed (1 prompt).\n"
+
+
+def test_exit_code_follows_fail_on(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "1girl, , smile"]) == 0  # a warning, below the default fail level
+    assert main(["lint", "1girl, , smile", "--fail-on", "warning"]) == 1
+    assert main(["lint", "(a:1.2.3)"]) == 1  # S003 is an error
+    assert main(["lint", "1girl, , smile", "--ignore", "S101", "--fail-on", "info"]) == 0
+    out = capsys.readouterr().out
+    assert "S101 warning" in out and "S003 error" in out
+
+
+def test_usage_and_input_errors_exit_2(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "1girl", "--select", "Q9"]) == 2
+    assert main(["lint", "missing.txt"]) == 2
+    assert main(["lint"]) == 2
+    err = capsys.readouterr().err
+    assert "error: selector 'Q9' matches no rule code" in err
+    assert "error: missing.txt: no such file" in err
+
+
+def test_json_format_with_negative(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "1girl, smile", "--negative", "lowres, smile", "--format", "json"]) == 0
+    data = json.loads(capsys.readouterr().out)
+    assert [(d["code"], d["field"], d["path"], d["prompt_index"]) for d in data] == [
+        ("T006", "negative_prompt", None, 0)
+    ]
+
+
+def test_fix_rewrites_files_and_is_idempotent(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.txt"
+    path.write_text("1girl, , green_hair,\nNegative prompt: lowres,, blurry\nkeep  (this:1.2)\n")
+    assert main(["lint", str(path), "--fix", "--fail-on", "info"]) == 0
+    assert path.read_text() == "1girl, green hair\nNegative prompt: lowres, blurry\nkeep  (this:1.2)\n"
+    assert "Fixed 4 problems." in capsys.readouterr().out
+    assert main(["lint", str(path), "--fix", "--fail-on", "info"]) == 0
+    assert "Fixed" not in capsys.readouterr().out
+
+
+def test_unsafe_fixes_only_when_asked(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("- 1girl, hu tao (genshin impact)\n")
+    main(["lint", str(path), "--fix"])
+    assert path.read_text() == "- 1girl, hu tao (genshin impact)\n"
+    main(["lint", str(path), "--unsafe-fixes"])
+    assert path.read_text() == "- 1girl, hu tao \\(genshin impact\\)\n"
+    import yaml
+
+    assert yaml.safe_load(path.read_text()) == ["1girl, hu tao \\(genshin impact\\)"]
+
+
+def test_diff_writes_nothing(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.json"
+    original = '[\n  "1girl, , smile"\n]\n'
+    path.write_text(original)
+    assert main(["lint", str(path), "--diff"]) == 1
+    out = capsys.readouterr().out
+    assert f"--- {path}\n+++ {path}\n" in out and '-  "1girl, , smile"\n+  "1girl, smile"\n' in out
+    assert path.read_text() == original
+    assert main(["lint", "1girl, smile", "--diff"]) == 0
+
+
+def test_fix_on_arguments_prints_the_fixed_prompt(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "1girl,, smile", "--negative", "lowres,", "--fix"]) == 0
+    captured = capsys.readouterr()
+    assert captured.out == "1girl, smile\nNegative prompt: lowres\n"
+    assert "Fixed 2 problems." in captured.err
+
+
+def test_config_discovery_closest_wins(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "pyproject.toml").write_text('[tool.animagine-prompt.lint]\nfail-on = "warning"\n')
+    inner = tmp_path / "inner"
+    inner.mkdir()
+    (inner / "animagine-prompt.toml").write_text('[lint]\nignore = ["S101"]\n')
+    assert main(["lint", "1girl, , smile"]) == 1  # pyproject: fail on warnings
+    monkeypatch.chdir(inner)
+    assert main(["lint", "1girl, , smile", "--fail-on", "warning"]) == 0  # S101 ignored, nothing merged
+    (inner / "animagine-prompt.toml").write_text("[lint]\nrules.K002.max_chunks = 1\n")
+    assert main(["lint", "a BREAK b", "--fail-on", "warning"]) == 1
+    (inner / "animagine-prompt.toml").write_text("[lint]\nselct = []\n")
+    assert main(["lint", "a"]) == 2
+    assert "animagine-prompt.toml: [tool.animagine-prompt.lint] selct: unknown key" in capsys.readouterr().err
+
+
+def test_lora_dir_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "loras").mkdir()
+    (tmp_path / "loras" / "detail.safetensors").write_bytes(b"")
+    assert main(["lint", "<lora:detial:0.5>", "--lora-dir", str(tmp_path / "loras"), "--format", "concise"]) == 0
+    assert "S105" in capsys.readouterr().out
+
+
+def test_explain_and_rules(capsys: pytest.CaptureFixture[str]) -> None:
+    assert main(["lint", "--explain", "t001"]) == 0
+    page = capsys.readouterr().out
+    assert page.startswith("# T001 unescaped-qualifier\n") and "## Fix safety" in page
+    assert main(["rules", "T001"]) == 0
+    assert capsys.readouterr().out == page
+    assert main(["rules", "--format", "json"]) == 0
+    assert len(json.loads(capsys.readouterr().out)) == 28
+    assert main(["rules"]) == 0
+    assert capsys.readouterr().out.splitlines()[0].startswith("K001  tag-split-across-chunks")
+    assert main(["rules", "X1"]) == 2
+
+
+def test_colour_only_when_forced_and_not_disabled(
+    monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("FORCE_COLOR", "1")
+    monkeypatch.delenv("NO_COLOR", raising=False)
+    main(["lint", "1girl, , smile"])
+    assert "\x1b[" in capsys.readouterr().out
+    monkeypatch.setenv("NO_COLOR", "1")
+    main(["lint", "1girl, , smile"])
+    assert "\x1b[" not in capsys.readouterr().out
+
+
+def test_console_script_reads_stdin(tmp_path: Path) -> None:
+    script = Path(sys.executable).with_name("animagine-prompt")
+    command = [str(script)] if script.exists() else [sys.executable, "-m", "animagine_prompt"]
+    env = {k: v for k, v in os.environ.items() if k not in ("FORCE_COLOR", "NO_COLOR")}
+    done = subprocess.run(
+        [*command, "lint", "-", "--fix", "--format", "json"],
+        input="1girl,, smile\nNegative prompt: lowres\n",
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env=env,
+        timeout=60,
+    )
+    assert done.returncode == 0, done.stderr
+    assert done.stdout == "1girl, smile\nNegative prompt: lowres\n"
+    assert json.loads(done.stderr) == []
