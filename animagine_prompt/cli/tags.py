@@ -16,6 +16,14 @@ _CATEGORIES = ("general", "artist", "copyright", "character", "meta")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """Add the ``lookup`` and ``search`` verbs and their options to ``parser``.
+
+    >>> parser = argparse.ArgumentParser(prog="tags")
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["lookup", "hu tao", "gren hair", "--json"])
+    >>> args.verb, args.items, args.json
+    ('lookup', ['hu tao', 'gren hair'], True)
+    """
     verbs = parser.add_subparsers(dest="verb", metavar="VERB")
     verbs.required = True
     lookup = verbs.add_parser(
@@ -59,6 +67,19 @@ def _database(args: argparse.Namespace) -> Any:
 
 
 def run(args: argparse.Namespace) -> int:
+    """Run ``tags lookup`` or ``tags search``; 0 when everything was found, 1 otherwise.
+
+    >>> parser = argparse.ArgumentParser(prog="tags")
+    >>> add_arguments(parser)
+    >>> run(parser.parse_args(["lookup", "blond hair", "--json"]))  # doctest: +ELLIPSIS
+    [
+      {
+        "query": "blond hair",
+        "match": {
+          "tag": "blonde_hair",
+    ...
+    0
+    """
     from animagine_prompt.errors import UsageError
 
     db = _database(args)
