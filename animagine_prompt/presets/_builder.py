@@ -23,7 +23,7 @@ from typing import Any
 from animagine_prompt.errors import UsageError
 
 from ._library import PresetLibrary, load_presets
-from ._merge import MergedTag, Origin, Part, dedupe, join_negatives, join_parts
+from ._merge import MergedTag, Origin, Part, dedupe, join_negatives, join_parts, template_joins
 from ._models import QualityPreset, StylePreset
 from ._order import animagine_order
 from ._resolution import Size
@@ -417,24 +417,27 @@ class PromptBuilder:
         if not user.strip():
             return user, []
         merged: list[MergedTag] = []
+        joins: list[int] = []
         if self._add_quality_tags:
             text, origins = join_parts(
                 [Part(quality.prefix, "quality"), Part(user, "user"), Part(quality.suffix, "quality")]
             )
+            joins = template_joins(text, len(quality.prefix), len(quality.prefix) + len(user))
         else:
             text, origins = join_parts([Part(user, "user")])
         if self._order:
             roles = {p.text.strip(): p.role for p in self._pieces if p.role != "tags"}
             text, origins = animagine_order(text, origins, roles)
+            joins = []  # reordering puts commas between everything
         if self._dedupe:
-            # Quality and user tags first, before the style glues its prefix onto the first item.
-            text, merged, origins = dedupe(text, origins)
+            text, merged, origins = dedupe(text, origins, joins=joins)
         wrapped: list[Origin] = [(0, len(style.prefix), "style")]
         wrapped += [(s + len(style.prefix), e + len(style.prefix), label) for s, e, label in origins]
         text = style.apply(text)
         wrapped.append((len(text) - len(style.suffix), len(text), "style"))
         if self._dedupe:
-            text, more, _ = dedupe(text, wrapped)
+            joins = template_joins(text, len(style.prefix), len(text) - len(style.suffix))
+            text, more, _ = dedupe(text, wrapped, joins=joins)
             merged += more
         return text, merged
 

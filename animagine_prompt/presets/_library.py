@@ -136,8 +136,7 @@ class PresetLibrary:
         close = difflib.get_close_matches(preset_key(name), keys, n=3, cutoff=0.6)
         hint = f"; did you mean {' or '.join(repr(c) for c in close)}?" if close else ""
         raise PresetError(
-            f"unknown {k.value} preset {name!r}{hint} "
-            f"(animagine-prompt presets list --kind {k.value} lists them)"
+            f"unknown {k.value} preset {name!r}{hint} (animagine-prompt presets list --kind {k.value} lists them)"
         )
 
     def quality(self, name: str) -> QualityPreset:

@@ -105,13 +105,15 @@ def join_negatives(parts: Iterable[Part]) -> tuple[str, list[Origin]]:
 
 
 def dedupe(
-    text: str, origins: Sequence[Origin] = (), *, prompt: str = "positive"
+    text: str, origins: Sequence[Origin] = (), *, prompt: str = "positive", joins: Sequence[int] = ()
 ) -> tuple[str, list[MergedTag], list[Origin]]:
     """Remove repeated tags of ``text``, keeping each at its first place with the larger weight.
 
     Two items are the same tag when their canonical forms match (``tag_key``); items inside
     prompt-editing schedules and alternations are left alone (they apply to some steps only), and
-    ``AND`` sub-prompts are deduplicated separately. Returns the new text, what was merged, and
+    ``AND`` sub-prompts are deduplicated separately. ``joins`` are the offsets where a template
+    meets the text it wraps (see :func:`template_joins`): items are split there even without a
+    comma, and the joint itself is never removed. Returns the new text, what was merged, and
     ``origins`` moved to the new text.
 
     >>> new, merged, _ = dedupe("masterpiece, 1girl, (masterpiece:1.3), solo, 1girl")
@@ -120,7 +122,12 @@ def dedupe(
     >>> [(m.tag, m.weight) for m in merged]
     [('masterpiece', 1.3), ('1girl', 1.0)]
     """
-    parsed = parse(text)
+    # Read the text with a comma at each joint (one character for one: offsets stay valid).
+    glue = sorted(set(joins))
+    virtual = text
+    for pos in glue:
+        virtual = virtual[:pos] + "," + virtual[pos + 1 :]
+    parsed = parse(virtual)
     items = parsed.tags()
     if len(items) < 2:
         return text, [], list(origins)
@@ -132,6 +139,8 @@ def dedupe(
     first: dict[tuple[int, str], int] = {}
     best: dict[tuple[int, str], float] = {}
     removed: list[tuple[int, int]] = []  # (kept index, removed index)
+    # Joints count as taken, so no deletion swallows the " . " of a style template.
+    taken: list[tuple[int, int, str]] = [(pos, pos + 1, text[pos]) for pos in glue]
     edits: list[tuple[int, int, str]] = []
     for index, item in enumerate(items):
         if any(_overlaps(item.span, span) for span in frozen):
@@ -144,10 +153,9 @@ def dedupe(
             first[slot] = index
             best[slot] = item.weight
             continue
-        edit = _deletion(text, item, edits)
-        if edit is None:
-            continue
+        edit = _deletion(virtual, item, taken)
         edits.append(edit)
+        taken.append(edit)
         removed.append((first[slot], index))
         best[slot] = max(best[slot], item.weight)
 
@@ -176,6 +184,35 @@ def dedupe(
             )
         )
     return new_text, merged, _move_origins(origins, edits)
+
+
+def template_joins(text: str, start: int, end: int) -> list[int]:
+    """Offsets where a template's text meets the ``text[start:end]`` it wrapped with no comma between.
+
+    Such a joint is a blank (``"cinematic photo {prompt}"``) or the ``.`` of the `` . `` that SDXL
+    style templates put before their suffix; :func:`dedupe` reads it as a comma.
+
+    >>> t = "cinematic photo 1girl, solo . 35mm photograph"
+    >>> template_joins(t, 16, 27)
+    [15, 28]
+    """
+    joins = []
+    for boundary in (start, end):
+        if boundary <= 0 or boundary >= len(text):
+            continue
+        left = text[:boundary].rstrip()
+        right = text[boundary:].lstrip()
+        if left.endswith(",") or right.startswith(","):
+            continue  # already separated
+        if text.startswith(" . ", boundary):
+            joins.append(boundary + 1)
+        elif text[boundary - 3 : boundary] == " . ":
+            joins.append(boundary - 2)
+        elif text[boundary - 1].isspace():
+            joins.append(boundary - 1)
+        elif text[boundary].isspace():
+            joins.append(boundary)
+    return joins
 
 
 def _structure(tree: PromptTree) -> tuple[list[tuple[int, int]], list[int]]:
@@ -222,7 +259,7 @@ def _item_range(item: object) -> tuple[int, int]:
     return item.span if _balanced(item.source) else item.text_span  # type: ignore[attr-defined]
 
 
-def _deletion(text: str, item: object, taken: list[tuple[int, int, str]]) -> tuple[int, int, str] | None:
+def _deletion(text: str, item: object, taken: list[tuple[int, int, str]]) -> tuple[int, int, str]:
     """The edit that removes ``item`` with one neighbouring comma separator."""
     start, end = _item_range(item)
     claimed = [(s, e) for s, e, _ in taken]
@@ -240,7 +277,7 @@ def _deletion(text: str, item: object, taken: list[tuple[int, int, str]]) -> tup
     right = end
     while right < len(text) and text[right] in " \t":
         right += 1
-    if right < len(text) and text[right] == ",":
+    if right < len(text) and text[right] == "," and free(right):
         right += 1
         while right < len(text) and text[right] in " \t":
             right += 1

@@ -97,9 +97,7 @@ def _custom(width: int, height: int, presets: list[ResolutionPreset], spec: str)
     # SDXL's VAE works on 8x8 pixel cells; the Animagine app floors custom sizes the same way.
     w, h = width // 8 * 8, height // 8 * 8
     if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
-        raise PresetError(
-            f"size {spec!r} is out of range: each side must be between {MIN_SIDE} and {MAX_SIDE} pixels"
-        )
+        raise PresetError(f"size {spec!r} is out of range: each side must be between {MIN_SIDE} and {MAX_SIDE} pixels")
     for preset in presets:
         if (preset.width, preset.height) == (w, h):
             return Size(w, h, preset.key)

@@ -88,7 +88,7 @@ def test_positive_and_negative_match_the_card(user: str, resolution: str, seed: 
 def test_the_card_file_agrees_with_the_builds() -> None:
     examples = _card_examples()
     assert len(examples) == 3
-    for card, (user, resolution, seed) in zip(examples, EXAMPLES):
+    for card, (user, resolution, seed) in zip(examples, EXAMPLES, strict=True):
         built = _build(user, resolution, seed)
         assert built.prompt == card["prompt"]
         # The card's negative is ours with the app's missing separator.
