@@ -12,7 +12,7 @@ from pathlib import Path
 
 from animagine_prompt.errors import TagDataError
 from animagine_prompt.tags._fuzzy import FuzzyIndex, typo_confidence
-from animagine_prompt.tags._loaders import TagRow, read_tag_file
+from animagine_prompt.tags._loaders import Row, read_rows, read_tag_file
 from animagine_prompt.tags._model import Category, Match, SpecialTag
 from animagine_prompt.tags._normalize import canonical
 
@@ -59,8 +59,8 @@ def _prose_words() -> frozenset[str]:
 
 
 @functools.cache
-def _bundled_rows() -> tuple[tuple[TagRow, ...], ...]:
-    return tuple(tuple(read_tag_file(_data_dir() / name)) for name in _BUNDLED_FILES)
+def _bundled_rows() -> tuple[tuple[Row, ...], ...]:
+    return tuple(tuple(read_rows(_data_dir() / name)) for name in _BUNDLED_FILES)
 
 
 class _Builder:
@@ -73,7 +73,7 @@ class _Builder:
         self.index: dict[str, int] = {}
         self.aliases: dict[str, list[int]] = {}
 
-    def add_rows(self, rows: Iterable[TagRow]) -> None:
+    def add_rows(self, rows: Iterable[Row]) -> None:
         index, names, categories, counts, aliases = (
             self.index,
             self.names,
@@ -81,19 +81,19 @@ class _Builder:
             self.counts,
             self.aliases,
         )
-        for row in rows:
-            i = index.get(row.name)
+        for name, category, count, row_aliases in rows:
+            i = index.get(name)
             if i is None:
-                i = index[row.name] = len(names)
-                names.append(row.name)
-                categories.append(row.category if row.category is not None else 0)
-                counts.append(row.post_count if row.post_count is not None else 0)
+                i = index[name] = len(names)
+                names.append(name)
+                categories.append(category if category is not None else 0)
+                counts.append(count if count is not None else 0)
             else:
-                if row.category is not None:
-                    categories[i] = row.category
-                if row.post_count is not None:
-                    counts[i] = row.post_count
-            for alias in row.aliases:
+                if category is not None:
+                    categories[i] = category
+                if count is not None:
+                    counts[i] = count
+            for alias in row_aliases:
                 targets = aliases.get(alias)
                 if targets is None:
                     aliases[alias] = [i]
@@ -103,7 +103,7 @@ class _Builder:
     def build(self, sources: tuple[str, ...]) -> TagDatabase:
         for tag in _special_tags():
             if tag not in self.index:
-                self.add_rows([TagRow(tag, int(Category.META), 0)])
+                self.add_rows([(tag, int(Category.META), 0, ())])
         counts = self.counts
         aliases: dict[str, tuple[int, ...]] = {}
         for alias, targets in self.aliases.items():
@@ -478,7 +478,7 @@ def load_database(paths: Iterable[str | Path] = (), *, bundled: bool = True) -> 
         for rows in _bundled_rows():
             builder.add_rows(rows)
     for file in files:
-        builder.add_rows(read_tag_file(file))
+        builder.add_rows(read_rows(file))
     sources = (("bundled",) if bundled else ()) + tuple(str(f) for f in files)
     database = builder.build(sources)
     if len(_USER_CACHE) >= _USER_CACHE_SIZE:
