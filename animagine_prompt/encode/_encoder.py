@@ -186,18 +186,17 @@ class PromptEncoder:
         2
         """
         from animagine_prompt.syntax import parse
-
-        parsed = parse(prompt) if isinstance(prompt, str) else prompt
-        return self._plan_fragments(parsed.fragments(step=step, steps=steps))
-
-    def _plan_fragments(self, fragments: list[Any]) -> Any:
         from animagine_prompt.tokens import plan
 
+        parsed = parse(prompt) if isinstance(prompt, str) else prompt
+        # one plan, made with the first tokenizer, serves both encoders; see docs/embeddings.md on "!"
         return plan(
-            fragments,
+            parsed,
             self.tokenizers[0],
             chunk_length=self.tokenizers[0].model_max_length - 2,
             comma_window=self.comma_window,
+            step=step,
+            steps=steps,
         )
 
     def _side(self, plan: Any) -> _Side:
@@ -397,13 +396,13 @@ class PromptEncoder:
                 f"{name}: {len(extra)} extra network tag{'s' * (len(extra) > 1)} removed from the text; "
                 "LoRAs are loaded into the pipeline, not read by the text encoder"
             )
-        fragments = parsed.fragments(step=step, steps=steps)
-        if any(fragment.kind == "and" for fragment in fragments):
+        planned = self.plan(parsed, step=step, steps=steps)
+        if len(planned.subprompt_weights) > 1:
             notes.append(
-                f"{name}: AND sub-prompts are encoded as one sequence with a chunk break between them "
-                "(composable diffusion is not applied)"
+                f"{name}: {len(planned.subprompt_weights)} AND sub-prompts encoded as one sequence, each "
+                "from a new chunk (composable diffusion and sub-prompt weights are not applied)"
             )
-        return self._plan_fragments(fragments)
+        return planned
 
     def clear_cache(self) -> None:
         """Empty this encoder's chunk cache (after changing the encoders' weights in a way it cannot see).
