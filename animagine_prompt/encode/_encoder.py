@@ -121,8 +121,7 @@ class PromptEncoder:
         if max_batch_chunks < 1:
             raise UsageError(f"max_batch_chunks must be at least 1, not {max_batch_chunks}")
         self.tokenizers = tuple(
-            t if isinstance(t, ClipTokenizer) else ClipTokenizer.from_transformers(t)
-            for t in (tokenizer, tokenizer_2)
+            t if isinstance(t, ClipTokenizer) else ClipTokenizer.from_transformers(t) for t in (tokenizer, tokenizer_2)
         )
         self.text_encoders = (text_encoder, text_encoder_2)
         self.force_zeros_for_empty_prompt = bool(force_zeros_for_empty_prompt)
@@ -202,10 +201,7 @@ class PromptEncoder:
     def _side(self, plan: Any) -> _Side:
         first = self.tokenizers[0]
         rows = tuple(
-            tuple(
-                tuple(chunk.padded_ids(t.pad_id, bos_id=first.bos_id, eos_id=first.eos_id))
-                for chunk in plan.chunks
-            )
+            tuple(tuple(chunk.padded_ids(t.pad_id, bos_id=first.bos_id, eos_id=first.eos_id)) for chunk in plan.chunks)
             for t in self.tokenizers
         )
         weights = torch.tensor([chunk.padded_weights() for chunk in plan.chunks], dtype=torch.float32)
@@ -220,9 +216,7 @@ class PromptEncoder:
 
     # -- encoding ---------------------------------------------------------------------------------
 
-    def _run(
-        self, rows_per_encoder: Sequence[Sequence[tuple[int, ...]]], layer: int
-    ) -> tuple[list[dict], int]:
+    def _run(self, rows_per_encoder: Sequence[Sequence[tuple[int, ...]]], layer: int) -> tuple[list[dict], int]:
         """Raw outputs for every row of each encoder, from the cache or one batched call per encoder."""
         results: list[dict] = []
         passes = 0
@@ -296,9 +290,7 @@ class PromptEncoder:
             raise UsageError(f"num_images_per_prompt must be at least 1, not {num_images_per_prompt}")
         skip = 0 if clip_skip is None else clip_skip
         if isinstance(skip, bool) or not isinstance(skip, int) or not 0 <= skip < self._layers:
-            raise UsageError(
-                f"clip_skip must be a whole number from 0 to {self._layers - 1}, not {clip_skip!r}"
-            )
+            raise UsageError(f"clip_skip must be a whole number from 0 to {self._layers - 1}, not {clip_skip!r}")
         layer = -2 - skip
 
         notes: list[str] = []

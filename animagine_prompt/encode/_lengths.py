@@ -96,9 +96,7 @@ def plan_lengths(prompt_chunks: int, negative_chunks: int, mode: str = "auto") -
         return LengthMatch("repeat", prompt_repeats=negative_chunks // prompt_chunks)
     if mode == "lcm":
         common = math.lcm(prompt_chunks, negative_chunks)
-        return LengthMatch(
-            "lcm", prompt_repeats=common // prompt_chunks, negative_repeats=common // negative_chunks
-        )
+        return LengthMatch("lcm", prompt_repeats=common // prompt_chunks, negative_repeats=common // negative_chunks)
     longest = max(prompt_chunks, negative_chunks)
     return LengthMatch("pad", prompt_pad=longest - prompt_chunks, negative_pad=longest - negative_chunks)
 

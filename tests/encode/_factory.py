@@ -110,9 +110,7 @@ def clip_tokenizers(folder: Path) -> tuple[Any, Any]:
     return loaded[0], loaded[1]
 
 
-def build_text_encoders(
-    size: str = "tiny", *, seed: int = 0, dtype: torch.dtype = torch.float32
-) -> tuple[Any, Any]:
+def build_text_encoders(size: str = "tiny", *, seed: int = 0, dtype: torch.dtype = torch.float32) -> tuple[Any, Any]:
     """Random ``(text_encoder, text_encoder_2)`` of ``size`` ``"tiny"`` or ``"real"``, in memory only."""
     from transformers import CLIPTextConfig, CLIPTextModel, CLIPTextModelWithProjection
 
