@@ -49,34 +49,52 @@ class _Inline(list):
     __slots__ = ()
 
 
+# How a rule's reduction is carried out (see _Tables).
+_PASS, _FIRST, _APPEND, _BUILD = range(4)
+
+
 class _Tables:
-    """lark's LALR tables and contextual-lexer regexes for one grammar variant."""
+    """lark's LALR tables and contextual-lexer regexes for one grammar variant, in a compact form.
+
+    ``actions[state][terminal]`` is ``(True, next_state)`` for a shift or ``(False, rule_id)`` for a
+    reduction; ``rules[rule_id]`` is ``(how, size, origin, name)`` where ``how`` says what the
+    reduction builds: ``_PASS`` hands its single child up (``_item: TEXT``), ``_FIRST`` starts the
+    list of an ``x*`` rule and ``_APPEND`` extends it in place (linear time), ``_BUILD`` makes a node.
+    """
 
     def __init__(self, lark) -> None:
         frontend = lark.parser
-        parser = frontend.parser.parser
-        table = parser.parse_table
-        self.states = table.states
+        table = frontend.parser.parser.parse_table
         self.start_state = table.start_states["start"]
-        self.end_state = table.end_states["start"]
-        # rule -> (name or None for inlined, size)
-        self.rules = {}
-        for actions in self.states.values():
-            for action, arg in actions.values():
-                if action.name == "Reduce" and arg not in self.rules:
-                    name = arg.origin.name
-                    name = name if isinstance(name, str) else name.value
-                    self.rules[arg] = (None if name.startswith("_") else name, len(arg.expansion))
+        rule_ids: dict = {}
+        self.rules: list[tuple[int, int, str, str | None]] = []
+        self.actions: dict[int, dict[str, tuple[bool, int]]] = {}
+        self.goto: dict[int, dict[str, int]] = {}
+        for state, entries in table.states.items():
+            actions, goto = {}, {}
+            for symbol, (action, arg) in entries.items():
+                if action.name == "Shift":
+                    if symbol.isupper() or symbol == "$END":
+                        actions[symbol] = (True, arg)
+                    else:
+                        goto[symbol] = arg
+                    continue
+                if arg not in rule_ids:
+                    rule_ids[arg] = len(self.rules)
+                    self.rules.append(_describe(arg))
+                actions[symbol] = (False, rule_ids[arg])
+            self.actions[state] = actions
+            self.goto[state] = goto
         # States that reduce one rule whatever comes next (after a closing bracket, say) are
         # shared by every context in LALR; reducing before lexing moves the lexer to the
         # context's own state, where TEXT and SQTEXT are never both possible.
-        self.default_reduce = {}
-        for state, actions in self.states.items():
-            kinds = {(action.name, arg) for action, arg in actions.values()}
+        self.default_reduce: dict[int, int] = {}
+        for state, actions in self.actions.items():
+            kinds = set(actions.values())
             if len(kinds) == 1:
-                ((action_name, rule),) = kinds
-                if action_name == "Reduce" and self.rules[rule][0] != "start":
-                    self.default_reduce[state] = rule
+                ((is_shift, rule_id),) = kinds
+                if not is_shift and self.rules[rule_id][3] != "start":
+                    self.default_reduce[state] = rule_id
         self.matchers = {}
         for state, basic in frontend.lexer.lexers.items():
             if state in self.default_reduce:
@@ -87,6 +105,19 @@ class _Tables:
             if len(scanner._mres) != 1 or basic.callback:  # pragma: no cover - grammar invariant
                 raise RuntimeError(f"prompt grammar: lexer state {state} is ambiguous ({basic.callback})")
             self.matchers[state] = scanner._mres[0].match
+
+
+def _describe(rule) -> tuple[int, int, str, str | None]:
+    origin = rule.origin.name
+    origin = origin if isinstance(origin, str) else origin.value
+    size = len(rule.expansion)
+    if not origin.startswith("_"):
+        return _BUILD, size, origin, origin
+    if origin.startswith("__"):  # lark's helper for x*: "__start_star_0: _item | __start_star_0 _item"
+        return (_FIRST if size == 1 else _APPEND), size, origin, None
+    if size != 1:  # pragma: no cover - grammar invariant: item rules have one symbol
+        raise RuntimeError(f"prompt grammar: inlined rule {origin} must have one symbol")
+    return _PASS, size, origin, None
 
 
 def _flatten(tokens: list) -> list:
@@ -153,72 +184,80 @@ def _reduce(name: str, children: list, text: str) -> object:
 
 
 def _drive(tables: _Tables, text: str) -> PromptTree:
-    states, matchers = tables.states, tables.matchers
-    default_reduce = tables.default_reduce
+    actions, goto, rules = tables.actions, tables.goto, tables.rules
+    matchers, default_reduce = tables.matchers, tables.default_reduce
     state_stack = [tables.start_state]
     value_stack: list = []
     n = len(text)
     pos = 0
     pending: list[tuple] = []  # zero-width closers fed at the end of input
     while True:
-        while state_stack[-1] in default_reduce:
-            _reduce_into(tables, default_reduce[state_stack[-1]], state_stack, value_stack, text)
-        if pending:
-            tok = pending.pop()
-        elif pos < n:
-            matcher = matchers.get(state_stack[-1])
-            match = matcher(text, pos) if matcher is not None else None
-            if match is None:  # pragma: no cover - TEXT matches any character in every state
-                tok = ("TEXT", pos, pos + 1)
-            else:
-                tok = (match.lastgroup, pos, match.end())
-            pos = tok[2]
+        state = state_stack[-1]
+        if state in default_reduce:
+            tok = None
+            kind = None
+            rule_id = default_reduce[state]
         else:
-            tok = ("$END", n, n)
-        kind = tok[0]
-        while True:
-            entry = states[state_stack[-1]].get(kind)
-            if entry is None:
-                # End of input inside brackets: close them, innermost first.
-                openers = [v for v in value_stack if type(v) is tuple and v[0] in _CLOSER_OF]
-                pending = [(_CLOSER_OF[o[0]], n, n) for o in openers]
-                break
-            action, arg = entry
-            if action.name == "Shift":
-                state_stack.append(arg)
-                value_stack.append(tok)
-                break
-            value = _reduce_into(tables, arg, state_stack, value_stack, text)
-            if type(value) is PromptTree:
-                return value
-
-
-def _reduce_into(tables: _Tables, rule, state_stack: list, value_stack: list, text: str):
-    """Reduce ``rule`` on the stacks and take its goto; returns the tree once ``start`` is reduced."""
-    name, size = tables.rules[rule]
-    if size:
-        children = value_stack[-size:]
-        del value_stack[-size:]
-        del state_stack[-size:]
-    else:
-        children = []
-    if name is None:
-        # x* rules are left-recursive: extend the list built so far in place (linear time)
-        value = children[0] if children and type(children[0]) is _Inline else _Inline(children[:1])
-        for child in children[1:]:
-            if type(child) is _Inline:
-                value.extend(child)
+            if pending:
+                tok = pending.pop()
+            elif pos < n:
+                matcher = matchers.get(state)
+                match = matcher(text, pos) if matcher is not None else None
+                if match is None:  # pragma: no cover - TEXT matches any character in every state
+                    tok = ("TEXT", pos, pos + 1)
+                else:
+                    tok = (match.lastgroup, pos, match.end())
+                pos = tok[2]
             else:
-                value.append(child)
-    else:
-        if any(type(c) is _Inline for c in children):
-            children = _flatten(children)
-        value = _reduce(name, children, text)
-    if name == "start":
-        return value
-    state_stack.append(tables.states[state_stack[-1]][rule.origin.name][1])
-    value_stack.append(value)
-    return value
+                tok = ("$END", n, n)
+            kind = tok[0]
+            rule_id = -1
+        # feed the token: reduce as often as needed, then shift it
+        while True:
+            if rule_id < 0:
+                entry = actions[state_stack[-1]].get(kind)
+                if entry is None:
+                    # End of input inside brackets: close them, innermost first.
+                    openers = [v for v in value_stack if type(v) is tuple and v[0] in _CLOSER_OF]
+                    pending = [(_CLOSER_OF[o[0]], n, n) for o in openers]
+                    break
+                is_shift, arg = entry
+                if is_shift:
+                    state_stack.append(arg)
+                    value_stack.append(tok)
+                    break
+                rule_id = arg
+            how, size, origin, name = rules[rule_id]
+            rule_id = -1
+            if how == _PASS:
+                state_stack.pop()
+            elif how == _FIRST:
+                state_stack.pop()
+                child = value_stack[-1]
+                value_stack[-1] = child if type(child) is _Inline else _Inline((child,))
+            elif how == _APPEND:
+                child = value_stack.pop()
+                del state_stack[-2:]
+                if type(child) is _Inline:
+                    value_stack[-1].extend(child)
+                else:
+                    value_stack[-1].append(child)
+            else:
+                if size:
+                    children = value_stack[-size:]
+                    del value_stack[-size:]
+                    del state_stack[-size:]
+                else:
+                    children = []
+                if any(type(c) is _Inline for c in children):
+                    children = _flatten(children)
+                value = _reduce(name, children, text)
+                if name == "start":
+                    return value
+                value_stack.append(value)
+            state_stack.append(goto[state_stack[-1]][origin])
+            if tok is None:  # a default reduction: lex in the state it led to
+                break
 
 
 def _cache_path(comments: bool) -> str:
