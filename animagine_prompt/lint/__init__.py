@@ -7,16 +7,32 @@
 '1girl, green hair'
 
 Rules live one per module in ``lint/rules`` and are imported only when selected; the code table
-is ``animagine_prompt.lint.rules.CODES``.
+is ``animagine_prompt.lint.rules.CODES``. Names here are loaded on first use, so importing a
+submodule (a reporter, the code table) does not load the engine.
 """
 
 from __future__ import annotations
 
-from animagine_prompt.lint._engine import FixResult, Linter, fix, lint
-from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
-from animagine_prompt.lint._rule import Finding, Option, Rule
-from animagine_prompt.lint._settings import LintSettings, load_settings
-from animagine_prompt.lint.reporters import OutputFormat
+import importlib
+from typing import TYPE_CHECKING, Any
+
+# public name -> private module defining it
+_EXPORTS: dict[str, str] = {
+    "Applicability": "._fix",
+    "Edit": "._fix",
+    "Finding": "._rule",
+    "Fix": "._fix",
+    "FixAvailability": "._fix",
+    "FixResult": "._engine",
+    "LintSettings": "._settings",
+    "Linter": "._engine",
+    "Option": "._rule",
+    "OutputFormat": ".reporters",
+    "Rule": "._rule",
+    "fix": "._engine",
+    "lint": "._engine",
+    "load_settings": "._settings",
+}
 
 __all__ = [
     "Applicability",
@@ -35,11 +51,24 @@ __all__ = [
     "load_settings",
 ]
 
-for _name in __all__:
-    _obj = globals()[_name]
-    if hasattr(_obj, "__module__") and not callable(getattr(_obj, "__self__", None)):
-        try:
-            _obj.__module__ = __name__
-        except (AttributeError, TypeError):
-            pass
-del _name, _obj
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # __module__ is left as defined, so doctest still finds each docstring in its own module.
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.lint._engine import FixResult, Linter, fix, lint
+    from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
+    from animagine_prompt.lint._rule import Finding, Option, Rule
+    from animagine_prompt.lint._settings import LintSettings, load_settings
+    from animagine_prompt.lint.reporters import OutputFormat

@@ -52,9 +52,7 @@ class Resources:
             if not folder.is_dir():
                 raise InputError("the LoRA folder does not exist; fix lora-dir or --lora-dir", path=folder)
             suffixes = {".safetensors", ".pt", ".ckpt", ".bin"}
-            self._cache["loras"] = frozenset(
-                p.stem.lower() for p in folder.rglob("*") if p.suffix.lower() in suffixes
-            )
+            self._cache["loras"] = frozenset(p.stem.lower() for p in folder.rglob("*") if p.suffix.lower() in suffixes)
         names: frozenset[str] = self._cache["loras"]
         return names
 
@@ -91,9 +89,56 @@ class LintContext:
         return list(self.prompt.tags())
 
     @cached_property
+    def keys(self) -> list[str]:
+        """Each item's comparison key (Danbooru canonical form), in the order of :attr:`tags`."""
+        from animagine_prompt.tags import canonical
+
+        return [canonical(item.text) for item in self.tags]
+
+    @cached_property
+    def plain(self) -> list[bool]:
+        """For each item, whether its text is one piece (no unescaped brackets inside it)."""
+        from animagine_prompt.lint.rules._items import has_inner_brackets
+
+        return [not has_inner_brackets(self.text, item) for item in self.tags]
+
+    @cached_property
+    def visits(self) -> list[Any]:
+        """Every node of the tree with its enclosing groups and weight (``rules._tree.visit``)."""
+        from animagine_prompt.lint.rules._tree import visit
+
+        return list(visit(self.prompt.tree.children, self.prompt.dialect))
+
+    @cached_property
     def other_tags(self) -> list[Any]:
         """The counterpart prompt's items, empty when there is none."""
         return [] if self.other is None else list(self.other.tags())
+
+    @cached_property
+    def short_segments(self) -> int | None:
+        """How many BREAK/AND-separated parts the prompt has when each surely fits in one
+        75-token chunk, else ``None``; lets the chunk rules skip loading the tokenizer.
+
+        A CLIP token covers at least one byte of non-space text, so a part with at most 75
+        such bytes cannot fill a chunk.
+
+        >>> from animagine_prompt.lint._settings import LintSettings
+        >>> from animagine_prompt.syntax import parse
+        >>> res = Resources(LintSettings())
+        >>> LintContext(parse("a BREAK b"), "prompt", None, res).short_segments
+        2
+        >>> LintContext(parse("word " * 80), "prompt", None, res).short_segments is None
+        True
+        """
+        count, size = 1, 0
+        for fragment in self.prompt.fragments():
+            if fragment.kind in ("break", "and"):
+                count, size = count + 1, 0
+                continue
+            size += len("".join(fragment.text.split()).encode("utf-8"))
+            if size > 75:
+                return None
+        return count
 
     @cached_property
     def plan(self) -> Any:

@@ -75,7 +75,5 @@ def rules_table(rules: list[type[Rule]], link: str | None = "rules/{code}.md") -
     for rule in rules:
         code = rule.code if link is None else f"[{rule.code}]({link.format(code=rule.code)})"
         summary = rule.summary().replace("|", "\\|")
-        lines.append(
-            f"| {code} | {rule.name} | {rule.severity.value} | {_FIX[rule.fix_availability]} | {summary} |"
-        )
+        lines.append(f"| {code} | {rule.name} | {rule.severity.value} | {_FIX[rule.fix_availability]} | {summary} |")
     return "\n".join(lines)

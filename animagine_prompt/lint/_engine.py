@@ -64,9 +64,7 @@ class Linter:
             if names is None:
                 names = {load_rule(code).name for code in CODES}
             if key not in names:
-                raise ConfigError(
-                    f"[tool.animagine-prompt.lint.rules] {key!r} is neither a rule code nor a name"
-                )
+                raise ConfigError(f"[tool.animagine-prompt.lint.rules] {key!r} is neither a rule code nor a name")
 
     def _parse(self, text: str):  # noqa: ANN202 - the parser's Prompt
         from animagine_prompt.syntax import parse
@@ -112,9 +110,7 @@ class Linter:
             round_applied = 0
             for field in FIELDS:
                 text = texts[field]
-                fixes = [
-                    f.fix for f in findings if f.field == field and f.fix and f.fix.is_applicable(unsafe)
-                ]
+                fixes = [f.fix for f in findings if f.field == field and f.fix and f.fix.is_applicable(unsafe)]
                 if text is None or not fixes:
                     continue
                 texts[field], count = apply_fixes(text, fixes)
@@ -135,9 +131,7 @@ def _default() -> Linter:
     return _DEFAULT[0]
 
 
-def lint(
-    prompt: str, negative: str | None = None, settings: LintSettings | None = None
-) -> tuple[Finding, ...]:
+def lint(prompt: str, negative: str | None = None, settings: LintSettings | None = None) -> tuple[Finding, ...]:
     """Lint a prompt (and its negative) with the default rules or the given settings.
 
     >>> [(f.code, f.span) for f in lint("1girl, , solo")]

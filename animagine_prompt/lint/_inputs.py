@@ -109,19 +109,13 @@ class Source:
             if body.startswith(_NEGATIVE):
                 value = body[len(_NEGATIVE) :]
                 skip = len(value) - len(value.lstrip(" "))
-                at = Location(
-                    start + len(_NEGATIVE) + skip, start + len(body), number, len(_NEGATIVE) + skip + 1, True
-                )
+                at = Location(start + len(_NEGATIVE) + skip, start + len(body), number, len(_NEGATIVE) + skip + 1, True)
                 if not records or records[-1].negative is not None:
-                    raise InputError(
-                        "'Negative prompt:' line without a prompt line above it", path=path, line=number
-                    )
+                    raise InputError("'Negative prompt:' line without a prompt line above it", path=path, line=number)
                 last = records[-1]
                 records[-1] = PromptRecord(last.index, last.prompt, value[skip:], last.prompt_at, at)
                 continue
-            records.append(
-                PromptRecord(len(records), body, None, Location(start, start + len(body), number, 1, True))
-            )
+            records.append(PromptRecord(len(records), body, None, Location(start, start + len(body), number, 1, True)))
         return cls(path, kind, text, tuple(records))
 
     def rewrite(self, fixed: Mapping[int, tuple[str, str | None]]) -> str:
@@ -188,9 +182,7 @@ def read_sources(items: Sequence[str], *, negative: str | None = None, stdin: An
         if _exists(path):
             sources.extend(_read_path(path))
         elif path.suffix.lower() in FILE_SUFFIXES and "," not in item and "\n" not in item:
-            raise InputError(
-                "no such file; check the path (a prompt is linted when it is not a file name)", path=item
-            )
+            raise InputError("no such file; check the path (a prompt is linted when it is not a file name)", path=item)
         else:
             prompts.append(PromptRecord(len(prompts), item, negative))
     if negative is not None and not prompts:
@@ -226,9 +218,7 @@ def _walk(folder: Path) -> Iterator[Path]:
 def _read_file(path: Path) -> Source:
     suffix = path.suffix.lower()
     if suffix not in FILE_SUFFIXES:
-        raise InputError(
-            f"unsupported file type {suffix or '(none)'!r}; use .txt, .yaml, .json or .png", path=path
-        )
+        raise InputError(f"unsupported file type {suffix or '(none)'!r}; use .txt, .yaml, .json or .png", path=path)
     try:
         data = path.read_bytes()
     except OSError as exc:
@@ -267,9 +257,7 @@ def _read_json(text: str, path: str) -> Source:
     try:
         data = dec.decode(text)
     except json.JSONDecodeError as exc:
-        raise InputError(
-            f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno
-        ) from None
+        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno) from None
 
     def locate(value: Any) -> Location | None:
         if not isinstance(value, _Str):
@@ -295,9 +283,7 @@ def _read_yaml(text: str, path: str) -> Source:
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         line = None if mark is None else mark.line + 1
-        raise InputError(
-            f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path=path, line=line
-        ) from None
+        raise InputError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path=path, line=line) from None
 
     def convert(node: Any) -> Any:
         if isinstance(node, yaml.SequenceNode):
@@ -336,17 +322,13 @@ class _YamlStr(str):
 def _records(data: Any, path: str, locate: Any) -> Iterator[PromptRecord]:
     items = data if isinstance(data, list) else [data] if isinstance(data, dict) else None
     if items is None:
-        raise InputError(
-            "expected a list of prompts, or of objects with 'prompt' and 'negative_prompt'", path=path
-        )
+        raise InputError("expected a list of prompts, or of objects with 'prompt' and 'negative_prompt'", path=path)
     for index, item in enumerate(items):
         if isinstance(item, str):
             yield PromptRecord(index, str(item), None, locate(item))
             continue
         if not isinstance(item, dict) or not isinstance(item.get("prompt"), str):
-            raise InputError(
-                f"item {index}: expected a prompt string or an object with a 'prompt' string", path=path
-            )
+            raise InputError(f"item {index}: expected a prompt string or an object with a 'prompt' string", path=path)
         negative = item.get("negative_prompt")
         if negative is not None and not isinstance(negative, str):
             raise InputError(f"item {index}: 'negative_prompt' must be a string", path=path)
@@ -377,8 +359,7 @@ def _read_png(data: bytes, path: str) -> Source:
         negative = neg if isinstance(neg, str) else None
     else:
         raise InputError(
-            "no prompt in this PNG: it has neither an A1111 'parameters' nor an Animagine "
-            "'metadata' text chunk",
+            "no prompt in this PNG: it has neither an A1111 'parameters' nor an Animagine 'metadata' text chunk",
             path=path,
         )
     return Source(path, "png", None, (PromptRecord(0, prompt, negative),))

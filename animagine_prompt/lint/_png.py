@@ -84,9 +84,7 @@ def _decode(kind: bytes, body: bytes, path: object) -> tuple[str, str]:
     try:
         return keyword, raw.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise InputError(
-            f"corrupt PNG: iTXt chunk {keyword!r} is not UTF-8 ({exc.reason})", path=path
-        ) from None
+        raise InputError(f"corrupt PNG: iTXt chunk {keyword!r} is not UTF-8 ({exc.reason})", path=path) from None
 
 
 def _inflate(data: bytes, keyword: str, path: object) -> bytes:
@@ -94,13 +92,9 @@ def _inflate(data: bytes, keyword: str, path: object) -> bytes:
     try:
         out = inflater.decompress(data, _MAX_TEXT)
     except zlib.error as exc:
-        raise InputError(
-            f"corrupt PNG: text chunk {keyword!r} does not decompress ({exc})", path=path
-        ) from None
+        raise InputError(f"corrupt PNG: text chunk {keyword!r} does not decompress ({exc})", path=path) from None
     if inflater.unconsumed_tail:
-        raise InputError(
-            f"PNG text chunk {keyword!r} inflates past {_MAX_TEXT} bytes; refusing it", path=path
-        )
+        raise InputError(f"PNG text chunk {keyword!r} inflates past {_MAX_TEXT} bytes; refusing it", path=path)
     return out
 
 

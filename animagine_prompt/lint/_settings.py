@@ -8,18 +8,81 @@ from __future__ import annotations
 
 import sys
 from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
-
-from pydantic import BaseModel, ConfigDict, ValidationError, field_validator
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.errors import ConfigError
 
 __all__ = ["LintSettings", "find_config", "load_settings"]
 
+# A plain dataclass rather than a pydantic model: `animagine-prompt lint` must start fast, and
+# building a model class costs more than the whole lint of a prompt.
 
-class LintSettings(BaseModel):
+
+def _codes(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [v for v in value.split(",") if v.strip()]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key}: expected a list of rule codes")
+    return tuple(v.strip() for v in value)
+
+
+def _paths(key: str, value: Any) -> tuple[str, ...]:
+    if isinstance(value, str):
+        value = [value]
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+        raise ValueError(f"{key}: expected a list of paths")
+    return tuple(value)
+
+
+def _severity(key: str, value: Any) -> Severity:
+    try:
+        return value if isinstance(value, Severity) else Severity(str(value).lower())
+    except ValueError:
+        raise ValueError(f"{key}: expected info, warning or error, got {value!r}") from None
+
+
+def _rules(key: str, value: Any) -> dict[str, dict[str, Any]]:
+    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
+        raise ValueError(f"{key}: expected a table of rule options per code, e.g. [rules.S007]")
+    return {str(k): dict(v) for k, v in value.items()}
+
+
+def _bool(key: str, value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise ValueError(f"{key}: expected true or false")
+    return value
+
+
+def _optional_str(key: str, value: Any) -> str | None:
+    if value is not None and not isinstance(value, str):
+        raise ValueError(f"{key}: expected a string")
+    return value
+
+
+def _dialect(key: str, value: Any) -> str:
+    if value not in ("a1111", "comfy", "novelai"):
+        raise ValueError(f"{key}: expected a1111, comfy or novelai, got {value!r}")
+    return str(value)
+
+
+_CHECKS = {
+    "select": lambda k, v: None if v is None else _codes(k, v),
+    "extend_select": _codes,
+    "ignore": _codes,
+    "preview": _bool,
+    "fail_on": _severity,
+    "rules": _rules,
+    "dialect": _dialect,
+    "tags": _paths,
+    "lora_dir": _optional_str,
+}
+
+
+@dataclass(frozen=True)
+class LintSettings:
     """Validated lint configuration.
 
     >>> s = LintSettings.from_mapping({"ignore": ["T004"], "rules": {"S005": {"max": 2.5}}})
@@ -29,25 +92,22 @@ class LintSettings(BaseModel):
     'warning'
     """
 
-    model_config = ConfigDict(frozen=True, extra="forbid", populate_by_name=True)
-
     select: tuple[str, ...] | None = None
     extend_select: tuple[str, ...] = ()
     ignore: tuple[str, ...] = ()
     preview: bool = False
     fail_on: Severity = Severity.ERROR
     #: Per-rule options, keyed by code or rule name: ``{"S005": {"max": 2.5}}``.
-    rules: dict[str, dict[str, Any]] = {}
+    rules: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
     dialect: str = "a1111"
     #: Extra tag files (CSV or word lists) on top of the bundled vocabulary.
     tags: tuple[str, ...] = ()
     #: A folder of LoRA files; when set, ``<lora:name>`` must name one of them (S105).
     lora_dir: str | None = None
 
-    @field_validator("fail_on", mode="before")
-    @classmethod
-    def _lower(cls, value: Any) -> Any:
-        return value.lower() if isinstance(value, str) else value
+    def __post_init__(self) -> None:
+        for name, check in _CHECKS.items():
+            object.__setattr__(self, name, check(name, getattr(self, name)))
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], *, source: object = None) -> LintSettings:
@@ -59,13 +119,13 @@ class LintSettings(BaseModel):
         animagine_prompt.errors.ConfigError: pyproject.toml: [tool.animagine-prompt.lint] selct: unknown key
         """
         data = {str(key).replace("-", "_"): value for key, value in raw.items()}
+        for key in data:
+            if key not in _CHECKS:
+                raise ConfigError(f"[tool.animagine-prompt.lint] {key}: unknown key", path=source)
         try:
-            return cls.model_validate(data)
-        except ValidationError as exc:
-            first = exc.errors()[0]
-            where = ".".join(str(p) for p in first["loc"])
-            message = "unknown key" if first["type"] == "extra_forbidden" else first["msg"]
-            raise ConfigError(f"[tool.animagine-prompt.lint] {where}: {message}", path=source) from None
+            return cls(**data)
+        except ValueError as exc:
+            raise ConfigError(f"[tool.animagine-prompt.lint] {exc}", path=source) from None
 
     def rule_options(self, code: str, name: str = "") -> dict[str, Any]:
         """The options configured for a rule, found by its code or its name.
@@ -86,7 +146,10 @@ class LintSettings(BaseModel):
         'warning'
         """
         given = {k: v for k, v in overrides.items() if v is not None}
-        return type(self).model_validate({**self.model_dump(), **given})
+        try:
+            return replace(self, **given)
+        except ValueError as exc:
+            raise ConfigError(str(exc)) from None
 
 
 def _read_toml(path: Path) -> dict[str, Any]:

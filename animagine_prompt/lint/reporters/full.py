@@ -46,9 +46,7 @@ def entry_segments(entry: Entry) -> Iterator[Segment]:
         fixed = finding.fix.apply(text)
         delta = len(fixed) - len(text)
         fixed_end = fixed.find("\n", finding.fix.span[1] + max(delta, 0))
-        after = fixed[
-            fixed.rfind("\n", 0, min(line_start, len(fixed))) + 1 : None if fixed_end < 0 else fixed_end
-        ]
+        after = fixed[fixed.rfind("\n", 0, min(line_start, len(fixed))) + 1 : None if fixed_end < 0 else fixed_end]
         yield f" {gutter} = ", "lint.gutter"
         yield f"{finding.fix.applicability.value} fix: {finding.fix.title}", "lint.fix"
         yield f": {after}\n" if after.strip() else " (leaves the prompt empty)\n", ""
@@ -69,9 +67,7 @@ def summary_segments(report: Report) -> Iterator[Segment]:
     if not total:
         yield f"All checks passed ({_plural(report.prompts, 'prompt')}).\n", "lint.ok"
         return
-    parts = [
-        _plural(counts[s], s.value) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]
-    ]
+    parts = [_plural(counts[s], s.value) for s in (Severity.ERROR, Severity.WARNING, Severity.INFO) if counts[s]]
     parts = [p.replace("infos", "info") for p in parts]
     yield (
         f"Found {_plural(total, 'problem')} ({', '.join(parts)}) in {_plural(report.prompts, 'prompt')}.\n",

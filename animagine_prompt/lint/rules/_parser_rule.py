@@ -17,9 +17,7 @@ class ParserRule(Rule):
         """Yield one finding per parser diagnostic carrying this rule's code."""
         for diagnostic in ctx.prompt.diagnostics:
             if diagnostic.code == self.code:
-                yield self.finding(
-                    ctx, diagnostic.message, diagnostic.span, self.fix_for(ctx, diagnostic.span)
-                )
+                yield self.finding(ctx, diagnostic.message, diagnostic.span, self.fix_for(ctx, diagnostic.span))
 
     def fix_for(self, ctx: LintContext, span: tuple[int, int]):  # noqa: ANN201 - Fix | None
         """The fix for one diagnostic, or ``None`` (the default)."""

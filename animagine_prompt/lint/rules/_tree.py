@@ -59,9 +59,7 @@ def visit(children: tuple[Node, ...], dialect: Dialect) -> Iterator[Visit]:
         if isinstance(node, Group):
             factor = multiplier(node, dialect)
             inner = weight * factor if factor is not None else weight
-            stack.append(
-                (iter(node.children), (*groups, node) if factor is not None else groups, inner, in_schedule)
-            )
+            stack.append((iter(node.children), (*groups, node) if factor is not None else groups, inner, in_schedule))
         elif isinstance(node, Schedule):
             stack.append((iter((*(node.before or ()), *node.after)), groups, weight, True))
         elif isinstance(node, Alternate):

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._tree import visit
 from animagine_prompt.syntax import Leaf
 
 
@@ -41,7 +40,7 @@ class BreakInsideBrackets(Rule):
         """Report BREAK tokens that sit inside a group or a schedule."""
         if not ctx.prompt.dialect.breaks:
             return
-        for v in visit(ctx.prompt.tree.children, ctx.prompt.dialect):
+        for v in ctx.visits:
             node = v.node
             if isinstance(node, Leaf) and node.kind == "break" and (v.groups or v.in_schedule) and node.span:
                 yield self.finding(

@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._tree import visit
 from animagine_prompt.syntax import Schedule, render
 
 
@@ -42,7 +41,7 @@ class ColonTagInSquareBrackets(Rule):
         """Report schedules whose two branches look like one colon-joined tag."""
         if not ctx.prompt.dialect.schedules:
             return
-        for v in visit(ctx.prompt.tree.children, ctx.prompt.dialect):
+        for v in ctx.visits:
             node = v.node
             if not isinstance(node, Schedule) or node.before is None or node.span is None:
                 continue

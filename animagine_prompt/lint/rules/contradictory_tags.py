@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._items import item_key
 
 _GROUPS = ("2girls", "3girls", "4girls", "5girls", "6+girls", "multiple_girls")
 _BOYS = ("2boys", "3boys", "4boys", "5boys", "6+boys", "multiple_boys")
@@ -33,6 +32,12 @@ CONTRADICTIONS: frozenset[frozenset[str]] = frozenset(
         ("smile", "frown"),
     )
 )
+
+_PARTNERS: dict[str, tuple[str, ...]] = {}
+for _pair in CONTRADICTIONS:
+    _a, _b = sorted(_pair)
+    _PARTNERS[_a] = (*_PARTNERS.get(_a, ()), _b)
+    _PARTNERS[_b] = (*_PARTNERS.get(_b, ()), _a)
 
 
 class ContradictoryTags(Rule):
@@ -67,13 +72,12 @@ class ContradictoryTags(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report each item that contradicts an earlier one."""
         seen: dict[str, str] = {}
-        for item in ctx.tags:
-            key = item_key(item.text)
-            for earlier, text in seen.items():
-                if frozenset((key, earlier)) in CONTRADICTIONS:
+        for item, key in zip(ctx.tags, ctx.keys, strict=True):
+            for other in _PARTNERS.get(key, ()):
+                if other in seen:
                     yield self.finding(
                         ctx,
-                        f"{item.text!r} contradicts {text!r}: keep the one that describes the image",
+                        f"{item.text!r} contradicts {seen[other]!r}: keep the one that describes the image",
                         item.span,
                     )
                     break

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._items import item_key, removal
+from animagine_prompt.lint.rules._items import removal
 
 
 class DuplicateTag(Rule):
@@ -42,8 +42,7 @@ class DuplicateTag(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the later copy of each repeated item."""
         first: dict[str, object] = {}
-        for item in ctx.tags:
-            key = item_key(item.text)
+        for item, key in zip(ctx.tags, ctx.keys, strict=True):
             if not key:
                 continue
             earlier = first.get(key)

@@ -7,7 +7,7 @@ from collections.abc import Iterator
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._tree import is_blank, multiplier, visit
+from animagine_prompt.lint.rules._tree import is_blank, multiplier
 from animagine_prompt.syntax import Group
 
 
@@ -41,7 +41,7 @@ class EmptyGroup(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report every closed, meaningful group whose content is blank."""
-        for v in visit(ctx.prompt.tree.children, ctx.prompt.dialect):
+        for v in ctx.visits:
             node = v.node
             if not isinstance(node, Group) or not node.closed or node.span is None:
                 continue

@@ -6,7 +6,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._rule import Finding, Option, Rule
-from animagine_prompt.lint.rules._tree import multiplier, visit
+from animagine_prompt.lint.rules._tree import multiplier
 from animagine_prompt.syntax import Group
 
 
@@ -45,7 +45,7 @@ class ExtremeNestedEmphasis(Rule):
         """Report each outermost nest of groups in which the combined weight leaves the range."""
         low, high = self.config["min"], self.config["max"]
         reported: set[int] = set()
-        for v in visit(ctx.prompt.tree.children, ctx.prompt.dialect):
+        for v in ctx.visits:
             node = v.node
             if not isinstance(node, Group) or not v.groups or any(id(g) in reported for g in v.groups):
                 continue
@@ -58,7 +58,6 @@ class ExtremeNestedEmphasis(Rule):
                 reported.add(id(outer))
                 yield self.finding(
                     ctx,
-                    f"nested brackets multiply to weight {weight:.2f}: write one weight instead, "
-                    "such as (tag:1.4)",
+                    f"nested brackets multiply to weight {weight:.2f}: write one weight instead, such as (tag:1.4)",
                     outer.span or (0, 0),
                 )

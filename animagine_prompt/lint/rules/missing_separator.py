@@ -8,7 +8,6 @@ from collections.abc import Iterator
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._items import has_inner_brackets
 
 _COUNT = re.compile(r"^(?:\d\+?(?:girl|boy|other)s?|solo)$")
 
@@ -45,8 +44,8 @@ class MissingSeparator(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report items that are two known multi-word tags joined by a space."""
         db = ctx.database
-        for item in ctx.tags:
-            if has_inner_brackets(ctx.text, item):
+        for item, plain in zip(ctx.tags, ctx.plain, strict=True):
+            if not plain:
                 continue
             words = item.text.split(" ")
             if len(words) < 2 or len(words) > 8 or db.category_of(item.text) is not None:

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._items import has_inner_brackets
 
 
 class MisspelledTag(Rule):
@@ -43,8 +42,8 @@ class MisspelledTag(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report items whose lookup is a confident fuzzy match."""
         db = ctx.database
-        for item in ctx.tags:
-            if has_inner_brackets(ctx.text, item):
+        for item, plain in zip(ctx.tags, ctx.plain, strict=True):
+            if not plain:
                 continue
             match = db.lookup(item.text)
             if match is None or match.how != "fuzzy" or not match.confident:
@@ -53,9 +52,5 @@ class MisspelledTag(Rule):
             suggestion = match.prompt_form
             fix = None
             if ctx.text[start:end] == item.text:  # only plain text can be replaced in place
-                fix = Fix(
-                    f"replace with {suggestion!r}", (Edit(start, end, suggestion),), Applicability.UNSAFE
-                )
-            yield self.finding(
-                ctx, f"unknown tag {item.text!r}: did you mean {suggestion!r}?", (start, end), fix
-            )
+                fix = Fix(f"replace with {suggestion!r}", (Edit(start, end, suggestion),), Applicability.UNSAFE)
+            yield self.finding(ctx, f"unknown tag {item.text!r}: did you mean {suggestion!r}?", (start, end), fix)

@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._tree import visit
 from animagine_prompt.syntax import Schedule, render
 
 
@@ -44,7 +43,7 @@ class ScheduleWrittenAsWeight(Rule):
         """Report ``[to:when]`` schedules whose ``when`` is written as a decimal."""
         if not ctx.prompt.dialect.schedules:
             return
-        for v in visit(ctx.prompt.tree.children, ctx.prompt.dialect):
+        for v in ctx.visits:
             node = v.node
             if not isinstance(node, Schedule) or node.before is not None or node.span is None:
                 continue

@@ -39,8 +39,8 @@ class TagInBothPrompts(Rule):
         if not ctx.other_tags:
             return
         positive = {item_key(t.text) for t in ctx.other_tags}
-        for item in ctx.tags:
-            if item_key(item.text) in positive and item_key(item.text):
+        for item, key in zip(ctx.tags, ctx.keys, strict=True):
+            if key and key in positive:
                 yield self.finding(
                     ctx,
                     f"{item.text!r} is in the prompt and in the negative prompt: keep it on one side",

@@ -39,6 +39,8 @@ class TagSplitAcrossChunks(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the tags the chunk plan cuts."""
+        if ctx.short_segments is not None:
+            return  # every part fits in a chunk: nothing can be cut
         for boundary in ctx.plan.boundaries:
             tag = boundary.cut
             if tag is None:

@@ -37,6 +37,8 @@ class TooManyChunks(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the prompt when its chunk plan has more chunks than allowed."""
         limit = self.config["max_chunks"]
+        if ctx.short_segments is not None and ctx.short_segments <= limit:
+            return  # each part fits in one chunk, and there are few enough parts
         plan = ctx.plan
         if len(plan.chunks) <= limit:
             return

@@ -8,7 +8,6 @@ from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._items import has_inner_brackets
 
 
 class UnqualifiedCharacter(Rule):
@@ -46,8 +45,8 @@ class UnqualifiedCharacter(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report items that the database resolves as a character without qualifier."""
         db = ctx.database
-        for item in ctx.tags:
-            if has_inner_brackets(ctx.text, item):
+        for item, plain in zip(ctx.tags, ctx.plain, strict=True):
+            if not plain:
                 continue
             match = db.lookup(item.text)
             if match is None or match.how != "character":

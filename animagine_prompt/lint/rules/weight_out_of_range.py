@@ -6,7 +6,6 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._rule import Finding, Option, Rule
-from animagine_prompt.lint.rules._tree import visit
 from animagine_prompt.syntax import Group
 
 
@@ -46,7 +45,7 @@ class WeightOutOfRange(Rule):
         low, high = self.config["min"], self.config["max"]
         if not ctx.prompt.dialect.explicit_weights:
             return
-        for v in visit(ctx.prompt.tree.children, ctx.prompt.dialect):
+        for v in ctx.visits:
             node = v.node
             if isinstance(node, Group) and node.weight is not None and node.span is not None:
                 if not low <= node.weight <= high:
