@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import importlib.util
 from typing import Any
 
 from animagine_prompt.errors import MissingDependencyError, PresetError
@@ -33,6 +34,17 @@ def resolve_scheduler(sampler: SamplerPreset) -> tuple[type, dict[str, Any]]:
             f"{diffusers.__version__} does not have; name a diffusers scheduler class such as "
             "EulerDiscreteScheduler"
         )
+    missing = [b for b in getattr(cls, "_backends", ()) if importlib.util.find_spec(b) is None]
+    if missing:
+        # diffusers exports a placeholder when a scheduler's own dependency (scipy for LMS) is missing.
+        error = MissingDependencyError(f"the {sampler.name!r} sampler")
+        # The message names the scheduler's own dependency, not this package's extra.
+        error.msg = (
+            f"the {sampler.name!r} sampler uses {sampler.scheduler}, which needs {', '.join(missing)}: "
+            f"pip install {' '.join(missing)}"
+        )
+        error.args = (error.msg,)
+        raise error
     return cls, dict(sampler.options)
 
 
