@@ -143,3 +143,17 @@ def test_unknown_name_suggests(lib) -> None:
         lib.quality("haevy")
     with pytest.raises(PresetError, match="unknown preset kind"):
         lib.get("colour", "x")
+
+
+def test_docs_list_every_bundled_preset(lib) -> None:
+    from pathlib import Path
+
+    doc = Path(__file__).resolve().parents[2] / "docs" / "presets.md"
+    if not doc.exists():
+        pytest.skip("docs/presets.md is not in this checkout")
+    text = doc.read_text(encoding="utf-8")
+    for preset in lib.all():
+        assert f"`{preset.key}`" in text or preset.name in text, preset.key
+        for field in ("prompt", "negative_prompt"):
+            value = getattr(preset, field, "")
+            assert not value or f"`{value}`" in text, (preset.key, field)
