@@ -106,6 +106,9 @@ def walk(
 ) -> Iterator[tuple]:
     """Events for ``nodes`` (see the module docstring)."""
     chain = _Chain(dialect)
+    weight = 1.0
+    breaks = dialect.breaks
+    remove_networks = dialect.extra_networks and not extra_networks_as_text
     # Each frame: (iterator over nodes, action on exit)
     stack: list[tuple[Iterator[Node], object]] = [(iter(nodes), None)]
     while stack:
@@ -113,47 +116,59 @@ def walk(
         if node is None:
             _, on_exit = stack.pop()
             if on_exit is not None:
-                yield from _exit(on_exit, chain)
+                action, group = on_exit
+                if action == "pop":
+                    chain.pop()
+                    weight = chain.weight
+                    yield _EDGE
+                elif group.close:  # literal closing bracket
+                    end = (group.span or (0, 0))[1]
+                    yield ("text", None, group.close, weight, end - len(group.close), end, True)
             continue
-        if isinstance(node, Leaf):
+        cls = type(node)
+        if cls is Leaf:
             kind = node.kind
-            span = node.span or (0, 0)
-            if kind in ("escape", "backslash"):
+            start, end = node.span or (0, 0)
+            if kind == "text":
+                yield ("text", node, node.raw, weight, start, end, True)
+            elif kind in ("escape", "backslash"):
                 yield _EDGE
-                yield ("text", node, node.value, chain.weight, span[0], span[1], False)
+                yield ("text", node, node.value, weight, start, end, False)
                 yield _EDGE
-            elif kind == "break" and dialect.breaks:
-                yield ("break", node, chain.weight)
+            elif kind == "break" and breaks:
+                yield ("break", node, weight)
             elif kind == "comment":
                 yield ("sep", node)
             else:
-                yield ("text", node, node.raw, chain.weight, span[0], span[1], True)
-        elif isinstance(node, ExtraNetwork):
-            if dialect.extra_networks and not extra_networks_as_text:
-                yield ("sep", node)
-            else:
-                span = node.span or (0, 0)
-                yield ("text", node, node.raw, chain.weight, span[0], span[1], True)
-        elif isinstance(node, Group):
+                yield ("text", node, node.raw, weight, start, end, True)
+        elif cls is Group:
             mult = _multiplier(node, dialect)
-            span = node.span or (0, 0)
+            start = (node.span or (0, 0))[0]
             if mult is None:
                 # Literal brackets: ordinary text (A1111 reads "{" as plain text).
-                yield ("text", None, node.open, chain.weight, span[0], span[0] + len(node.open), True)
+                yield ("text", None, node.open, weight, start, start + len(node.open), True)
                 stack.append((iter(node.children), ("literal-close", node)))
             else:
                 yield _EDGE
                 chain.push((mult[0], node.closed, node.kind, mult[1]))
-                stack.append((iter(node.children), ("pop", node)))
+                weight = chain.weight
+                children = node.children
                 if node.kind == "square" and node.close not in ("]", ""):
                     # a schedule that did not parse: its ":when" is literal text inside the brackets
-                    stack[-1] = (iter((*node.children, Leaf("colon", node.close[:-1]))), ("pop", node))
-        elif isinstance(node, (Schedule, Alternate)):
+                    children = (*children, Leaf("colon", node.close[:-1]))
+                stack.append((iter(children), ("pop", node)))
+        elif cls is ExtraNetwork:
+            if remove_networks:
+                yield ("sep", node)
+            else:
+                start, end = node.span or (0, 0)
+                yield ("text", node, node.raw, weight, start, end, True)
+        elif cls is Schedule or cls is Alternate:
             if choice is None or not dialect.schedules:
                 literal = Group("square", _literal_children(node), "[", "]", None, node.span)
                 stack.append((iter((literal,)), None))
             elif choice == "all":
-                branches = node.options if isinstance(node, Alternate) else (node.before or (), node.after)
+                branches = node.options if cls is Alternate else (node.before or (), node.after)
                 seq: list[object] = []
                 for branch in branches:
                     seq.append(_SEP)
@@ -169,17 +184,6 @@ def walk(
 
 
 _SEP = object()
-
-
-def _exit(on_exit: tuple, chain: _Chain) -> Iterator[tuple]:
-    action, group = on_exit
-    if action == "pop":
-        chain.pop()
-        yield _EDGE
-    else:  # literal closing bracket
-        if group.close:
-            end = (group.span or (0, 0))[1]
-            yield ("text", None, group.close, chain.weight, end - len(group.close), end, True)
 
 
 def schedule_step(when: float, when_text: str, steps: int, hires_steps: int | None = None) -> int:

@@ -61,7 +61,7 @@ class Fragment:
 
 def build_fragments(events: Iterable[tuple]) -> list[Fragment]:
     """Fragments from a walk's events (``_walk.walk``), reproducing A1111's BREAK whitespace rules."""
-    # piece: [text, weight, kind, segments(list of [text_offset, src_start, src_end])]
+    # piece: [text, weight, kind, segments (tuple of (text_offset, src_start, src_end))]
     pieces: list[list] = []
     run: list[int] = []  # pieces of the current A1111 plain-text run
     strip_next = False
@@ -76,13 +76,14 @@ def build_fragments(events: Iterable[tuple]) -> list[Fragment]:
                 strip_next = not value
             elif not in_run:
                 strip_next = False
-            pieces.append([value, weight, "text", [[0, start, end]] if value else []])
+            pieces.append([value, weight, "text", ((0, start, end),) if value else ()])
             if in_run:
                 run.append(len(pieces) - 1)
-            else:
+            elif run:
                 run = []
         elif tag == "edge":
-            run = []
+            if run:
+                run = []
             strip_next = False
         elif tag == "break":
             _, leaf, weight = event
@@ -94,16 +95,15 @@ def build_fragments(events: Iterable[tuple]) -> list[Fragment]:
                     cut = len(piece[0]) - len(stripped)
                     piece[0] = stripped
                     if piece[3]:
-                        piece[3][-1][2] -= cut
-                        if not stripped:
-                            piece[3] = []
+                        offset, src_start, src_end = piece[3][-1]
+                        piece[3] = piece[3][:-1] + ((offset, src_start, src_end - cut),) if stripped else ()
                     if stripped:
                         break
             else:
-                pieces.append(["", weight, "text", []])
+                pieces.append(["", weight, "text", ()])
             span = leaf.span or (0, 0)
-            pieces.append(["BREAK", -1.0, "break", [[0, span[0], span[1]]]])
-            pieces.append(["", weight, "text", []])
+            pieces.append(["BREAK", -1.0, "break", ((0, span[0], span[1]),)])
+            pieces.append(["", weight, "text", ()])
             run = [len(pieces) - 1]
             strip_next = True
         # "sep" events (extra networks, comments) are removed before A1111 parses: no effect here.
@@ -111,15 +111,22 @@ def build_fragments(events: Iterable[tuple]) -> list[Fragment]:
 
 
 def _merge(pieces: list[list]) -> list[Fragment]:
-    merged: list[list] = []
-    for text, weight, kind, segments in pieces:
-        if merged and kind == "text" and merged[-1][2] == "text" and merged[-1][1] == weight:
-            last = merged[-1]
-            base = len(last[0])
-            last[0] += text
-            last[3].extend([[base + off, s, e] for off, s, e in segments])
-        else:
-            merged.append([text, weight, kind, [list(seg) for seg in segments]])
-    if not merged:
+    out: list[Fragment] = []
+    texts: list[str] = []
+    segments: list[tuple[int, int, int]] = []
+    weight = kind = None
+    length = 0
+    for text, piece_weight, piece_kind, piece_segments in pieces:
+        if piece_kind == "text" and kind == "text" and piece_weight == weight:
+            for offset, start, end in piece_segments:
+                segments.append((length + offset, start, end))
+            texts.append(text)
+            length += len(text)
+            continue
+        if kind is not None:
+            out.append(Fragment("".join(texts), weight, kind, tuple(segments)))
+        texts, segments, weight, kind, length = [text], list(piece_segments), piece_weight, piece_kind, len(text)
+    if kind is None:
         return [Fragment("", 1.0)]
-    return [Fragment(t, w, k, tuple((o, s, e) for o, s, e in segs)) for t, w, k, segs in merged]
+    out.append(Fragment("".join(texts), weight, kind, tuple(segments)))
+    return out

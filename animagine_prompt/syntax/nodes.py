@@ -28,7 +28,7 @@ __all__ = [
 ]
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, init=False)
 class Leaf:
     """A token: ``kind`` is one of ``text`` (commas, spaces and newlines included), ``escape``,
     ``backslash``, ``colon`` and ``pipe`` (inside ``[...]`` only), ``hash``, ``break``, ``and``,
@@ -41,6 +41,13 @@ class Leaf:
     kind: str
     raw: str
     span: Span | None = None
+
+    # The parser makes one of these per token: setting the slots directly costs half of what
+    # a frozen dataclass's generated __init__ does. Later assignment still raises.
+    def __init__(self, kind: str, raw: str, span: Span | None = None) -> None:
+        _SET_LEAF_KIND(self, kind)
+        _SET_LEAF_RAW(self, raw)
+        _SET_LEAF_SPAN(self, span)
 
     @property
     def value(self) -> str:
@@ -103,7 +110,7 @@ class ExtraNetwork:
         return dict(a.split("=", 1) for a in self.args[1:] if "=" in a)
 
 
-@dataclass(frozen=True, slots=True, eq=False)
+@dataclass(frozen=True, slots=True, eq=False, init=False)
 class Group:
     """A bracketed group: ``kind`` is ``round`` ``(x)``, ``square`` ``[x]`` or ``brace`` ``{x}``.
 
@@ -118,10 +125,35 @@ class Group:
     weight: float | None = None
     span: Span | None = None
 
+    def __init__(
+        self,
+        kind: str,
+        children: tuple[Node, ...],
+        open: str = "(",
+        close: str = ")",
+        weight: float | None = None,
+        span: Span | None = None,
+    ) -> None:
+        set_kind, set_children, set_open, set_close, set_weight, set_span = _GROUP_SETTERS
+        set_kind(self, kind)
+        set_children(self, children)
+        set_open(self, open)
+        set_close(self, close)
+        set_weight(self, weight)
+        set_span(self, span)
+
     @property
     def closed(self) -> bool:
         """False when the input ended inside this group."""
         return self.close != ""
+
+
+_SET_LEAF_KIND = Leaf.kind.__set__  # type: ignore[attr-defined]
+_SET_LEAF_RAW = Leaf.raw.__set__  # type: ignore[attr-defined]
+_SET_LEAF_SPAN = Leaf.span.__set__  # type: ignore[attr-defined]
+_GROUP_SETTERS = tuple(
+    getattr(Group, name).__set__ for name in ("kind", "children", "open", "close", "weight", "span")
+)
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -154,19 +154,24 @@ class Prompt:
         >>> [f.text for f in parse("a BREAK [b:c:5]").fragments(step=3, steps=10)]
         ['a', 'BREAK', 'b']
         """
-        subs = self._subprompts
-        if len(subs) == 1 and subs[0].weight == 1.0 and not self._has_and:
+        if self._single_part:
             return build_fragments(walk(self.tree.children, self.dialect, _choice(step), steps))
         out: list[Fragment] = []
-        for i, sub in enumerate(subs):
+        for i, sub in enumerate(self._subprompts):
             if i:
                 out.append(Fragment("AND", sub.weight, "and"))
             out.extend(sub.fragments(step, steps))
         return out
 
     @cached_property
-    def _has_and(self) -> bool:
-        return self.dialect.ands and any(isinstance(n, Leaf) and n.kind == "and" for n in self.tree.children)
+    def _single_part(self) -> bool:
+        """No AND and no sub-prompt weight: the whole tree is read as it is."""
+        if not self.dialect.ands:
+            return True
+        children = self.tree.children
+        if any(type(n) is Leaf and n.kind == "and" for n in children):
+            return False
+        return _split_sub_weight(list(children))[1] == 1.0
 
     def schedules(self, steps: int, hires_steps: int | None = None) -> list[tuple[int, str]]:
         """``[(end_step, text), ...]``: the prompt text in force up to each step, as A1111's
