@@ -1,0 +1,309 @@
+"""``animagine-prompt generate``: one prompt, a batch file, or an image made again, into PNGs with metadata.
+
+Every run is a batch (of one image, at least): the plan goes into ``manifest.jsonl`` in the
+output folder, each image is written atomically, and running the same command again makes only
+what is missing. Under ``accelerate launch`` each process makes its share of the batch.
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+import time
+from pathlib import Path
+from typing import Any
+
+from animagine_prompt.cli._io import read_prompt_arg
+from animagine_prompt.errors import UsageError
+
+HELP = "generate images (one prompt, a batch file x seeds x styles, or --from-image) into PNGs with metadata"
+
+_DEFAULT_MODEL = "Linaqruf/animagine-xl-2.0"
+_DEFAULT_VAE = "madebyollin/sdxl-vae-fp16-fix"
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument("prompt", nargs="?", help="the prompt ('-' reads standard input); or use --batch/--from-image")
+    what = parser.add_argument_group("what to make")
+    what.add_argument("--batch", metavar="FILE", help="prompts file: .txt (one per line), .yaml or .jsonl")
+    what.add_argument("--from-image", metavar="PNG", help="make an image again from the settings stored in it")
+    what.add_argument("--seed", type=int, help="seed of the first image (the next ones count up from it)")
+    what.add_argument("--seeds", metavar="LIST", help="seeds for every prompt: 1-8 or 3,5,9")
+    what.add_argument("-n", "--count", type=int, metavar="N", help="images per prompt (default 1)")
+    what.add_argument("--styles", metavar="A,B", help="make every prompt in each of these styles")
+    settings = parser.add_argument_group("settings (default: the Animagine XL 2.0 card's)")
+    settings.add_argument("--negative", metavar="TEXT", help="negative prompt")
+    settings.add_argument("-q", "--quality", metavar="NAME", help="quality preset (heavy, standard, light, none, ...)")
+    settings.add_argument("-s", "--style", metavar="NAME", help="style preset (anime, photographic, ...)")
+    settings.add_argument("--size", metavar="SPEC", help="resolution name, WxH (832x1216) or aspect ratio (3:4)")
+    settings.add_argument("--steps", type=int, help="inference steps (default 50)")
+    settings.add_argument("--guidance", type=float, help="guidance (CFG) scale (default 12)")
+    settings.add_argument("--sampler", metavar="NAME", help="sampler ('Euler a', 'DPM++ 2M Karras', ...)")
+    settings.add_argument("--hires", action="store_true", default=None, help="add the upscaled second pass")
+    settings.add_argument("--hires-upscale", type=float, metavar="X", help="hires upscale factor (default 1.5)")
+    settings.add_argument("--hires-strength", type=float, metavar="X", help="hires denoising strength (default 0.55)")
+    settings.add_argument("--emphasis", metavar="MODE", help="weight emphasis: original, no_norm, lerp_empty, ignore")
+    settings.add_argument("--clip-skip", type=int, metavar="K", help="skip K more text encoder layers")
+    model = parser.add_argument_group("model")
+    model.add_argument("--model", help=f"hub id, diffusers folder or .safetensors file (default {_DEFAULT_MODEL})")
+    model.add_argument("--vae", help=f"VAE hub id or folder (default {_DEFAULT_VAE}; 'none': the model's own)")
+    model.add_argument("--lora-dir", metavar="DIR", help="folder where <lora:name:w> finds name.safetensors")
+    model.add_argument("--device", default="auto", help="cuda, mps, cpu or auto (default)")
+    model.add_argument("--dtype", default="auto", help="float16, bfloat16, float32 or auto (default)")
+    output = parser.add_argument_group("output")
+    output.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default ./outputs)")
+    output.add_argument("--dry-run", action="store_true", help="print the plan and exit; load no model")
+    output.add_argument("--no-progress", action="store_true", help="no progress display")
+
+
+def run(args: argparse.Namespace) -> int:
+    from animagine_prompt.batch import BatchRun, detect_processes
+
+    jobs = plan_from_args(args)
+    if args.dry_run:
+        _print_plan(jobs, Path(args.out))
+        return 0
+    processes = detect_processes()
+    batch = BatchRun(args.out, jobs, processes)
+    share = batch.prepare()
+    show = processes.is_main and not args.no_progress
+    if share.jobs:
+        maker = _ImageMaker(args, processes.device)
+        _make_all(batch, share, maker, show=show)
+    processes.wait()
+    if processes.is_main:
+        made = share.pending
+        print(
+            f"{share.planned} images in {args.out} ({made} made now, {share.finished} already there)",
+            file=sys.stderr,
+        )
+    return 0
+
+
+def plan_from_args(args: argparse.Namespace):
+    """The batch's jobs from the command line (a prompt, ``--batch`` or ``--from-image``)."""
+    from animagine_prompt.batch import Settings, parse_seeds, plan_jobs, read_batch_file
+
+    sources = [s for s in (args.prompt is not None, args.batch, args.from_image) if s]
+    if len(sources) != 1:
+        raise UsageError("give one of: a PROMPT, --batch FILE or --from-image PNG")
+    if args.count is not None and args.count < 1:
+        raise UsageError(f"-n must be at least 1, not {args.count}")
+    if args.seeds and args.seed is not None:
+        raise UsageError("give --seed (with -n) or --seeds, not both")
+    if args.styles and args.style:
+        raise UsageError("give --style or --styles, not both")
+    settings = Settings(
+        negative=args.negative or "",
+        quality=args.quality,
+        style=args.style,
+        size=args.size,
+        steps=args.steps,
+        guidance=args.guidance,
+        sampler=args.sampler,
+        hires=bool(args.hires or args.hires_upscale is not None or args.hires_strength is not None),
+        hires_upscale=args.hires_upscale,
+        hires_strength=args.hires_strength,
+        emphasis=args.emphasis or "original",
+        clip_skip=args.clip_skip,
+        model=args.model or _DEFAULT_MODEL,
+        vae=args.vae or _DEFAULT_VAE,
+    )
+    count = args.count or 1
+    seeds: tuple[int, ...] | None = None
+    if args.seeds:
+        seeds = parse_seeds(args.seeds)
+    elif args.seed is not None:
+        if args.seed < 0:
+            raise UsageError(f"the seed must not be negative, not {args.seed}")
+        seeds = tuple(args.seed + i for i in range(count))
+    styles = [s.strip() for s in args.styles.split(",") if s.strip()] if args.styles else None
+
+    if args.batch:
+        items = read_batch_file(args.batch)
+        if not items:
+            raise UsageError(f"the batch file {args.batch} has no prompts")
+    elif args.from_image:
+        items = [_from_image(args, seeds)]
+    else:
+        items = [(read_prompt_arg(args.prompt), {})]
+    return plan_jobs(items, settings=settings, seeds=seeds, styles=styles, count=count)
+
+
+def _from_image(args: argparse.Namespace, seeds: tuple[int, ...] | None) -> tuple[str, dict[str, object]]:
+    """The stored prompt and settings, with any given on the command line taking their place."""
+    from animagine_prompt.metadata import read_generation
+
+    record = read_generation(args.from_image)
+    # The stored prompts are final (presets already applied): use them as they are.
+    overrides: dict[str, object] = {"quality": "none", "style": "none", "negative": record.negative_prompt}
+    if record.width and record.height:
+        overrides["size"] = f"{record.width}x{record.height}"
+    for key, value in (
+        ("steps", record.steps),
+        ("guidance", record.guidance),
+        ("sampler", record.sampler),
+        ("clip_skip", record.clip_skip),
+        ("emphasis", record.emphasis),
+    ):
+        if value is not None:
+            overrides[key] = value
+    if record.hires:
+        overrides.update(hires=True, hires_upscale=record.hires_upscale, hires_strength=record.hires_strength)
+        if record.hires_method:
+            overrides["hires_method"] = record.hires_method
+    given = {
+        "negative": args.negative,
+        "quality": args.quality,
+        "style": args.style,
+        "size": args.size,
+        "steps": args.steps,
+        "guidance": args.guidance,
+        "sampler": args.sampler,
+        "clip_skip": args.clip_skip,
+        "emphasis": args.emphasis,
+        "hires_upscale": args.hires_upscale,
+        "hires_strength": args.hires_strength,
+    }
+    overrides.update({k: v for k, v in given.items() if v is not None})
+    if args.hires:
+        overrides["hires"] = True
+    if seeds is None and record.seed is not None:
+        overrides["seed"] = record.seed
+    return record.prompt, overrides
+
+
+def _print_plan(jobs, out: Path) -> None:
+    from rich.markup import escape
+    from rich.table import Table
+
+    from animagine_prompt.cli._io import console
+
+    table = Table("#", "seed", "style", "size", "prompt", box=None, pad_edge=False)
+    for job in jobs:
+        s = job.settings
+        seed = "random" if job.seed is None else str(job.seed)
+        table.add_row(str(job.index + 1), seed, s.style or "-", s.size or "-", escape(job.prompt))
+    out_console = console()
+    out_console.print(table)
+    out_console.print(f"{len(jobs)} images planned into {escape(str(out))}")
+
+
+class _ImageMaker:
+    """Loads the model once and turns a job into PNG bytes with its metadata."""
+
+    def __init__(self, args: argparse.Namespace, device: str | None) -> None:
+        from animagine_prompt.pipeline import load
+
+        vae = None if (args.vae or "").lower() == "none" else (args.vae or _DEFAULT_VAE)
+        self.model = args.model or _DEFAULT_MODEL
+        self.pipe = load(self.model, vae=vae, device=device or args.device, dtype=args.dtype)
+        self.lora_dir = args.lora_dir
+
+    def make(self, job, on_step) -> bytes:
+        from animagine_prompt.presets import Hires
+
+        s = job.settings
+        hires = None
+        if s.hires:
+            options = {"upscale_by": s.hires_upscale, "strength": s.hires_strength, "method": s.hires_method}
+            hires = Hires(**{k: v for k, v in options.items() if v is not None})
+        results = self.pipe.generate(
+            job.prompt,
+            s.negative or None,
+            quality=s.quality,
+            style=s.style,
+            size=s.size,
+            steps=s.steps,
+            guidance=s.guidance,
+            seed=job.seed,
+            sampler=s.sampler,
+            hires=hires,
+            emphasis=s.emphasis,
+            clip_skip=s.clip_skip,
+            callback=on_step,
+        )
+        result = results[0]
+        return encode_png(result.image, result.built, model=self.model)
+
+
+def encode_png(image: Any, built: Any, *, model: str | None) -> bytes:
+    """``image`` (a PIL image) as PNG bytes carrying the A1111 ``parameters`` text and the app's ``metadata``."""
+    import io
+    from datetime import datetime
+
+    from animagine_prompt import __version__
+    from animagine_prompt.metadata import GenerationRecord, app_metadata_text, set_png_text
+
+    hires = built.hires
+    record = GenerationRecord(
+        prompt=built.prompt,
+        negative_prompt=built.negative_prompt,
+        width=built.width,
+        height=built.height,
+        steps=built.steps,
+        guidance=built.guidance,
+        seed=built.seed,
+        sampler=built.sampler,
+        model=model_name(model),
+        hires_upscale=None if hires is None else hires.upscale_by,
+        hires_strength=None if hires is None else hires.strength,
+        hires_method=None if hires is None else hires.method,
+        clip_skip=getattr(built, "clip_skip", None),
+        emphasis=getattr(built, "emphasis", None),
+        extra=(("Version", f"animagine-prompt {__version__}"),),
+    )
+    buffer = io.BytesIO()
+    image.save(buffer, format="PNG")
+    app = built.to_metadata(Model={"Model": model_name(model)}, datetime=str(datetime.now()))
+    return set_png_text(buffer.getvalue(), {"parameters": record.parameters_text(), "metadata": app_metadata_text(app)})
+
+
+def model_name(model: str | None) -> str | None:
+    """The name written in the metadata: a hub id's or folder's last part, a checkpoint file's stem.
+
+    >>> model_name("Linaqruf/animagine-xl-2.0"), model_name("/models/animagineXL_v20.safetensors")
+    ('animagine-xl-2.0', 'animagineXL_v20')
+    """
+    if not model:
+        return None
+    path = Path(model.rstrip("/\\"))
+    return path.stem if path.suffix in (".safetensors", ".ckpt") else path.name
+
+
+def _make_all(batch, share, maker: _ImageMaker, *, show: bool) -> None:
+    from rich.progress import (
+        BarColumn,
+        MofNCompleteColumn,
+        Progress,
+        TextColumn,
+        TimeElapsedColumn,
+        TimeRemainingColumn,
+    )
+
+    from animagine_prompt.cli._io import console
+
+    progress = Progress(
+        TextColumn("{task.description}"),
+        BarColumn(),
+        MofNCompleteColumn(),
+        TimeElapsedColumn(),
+        TimeRemainingColumn(),
+        console=console(stderr=True),
+        disable=not show,
+        transient=False,
+    )
+    with progress:
+        images = progress.add_task("images", total=len(share.jobs))
+        steps = progress.add_task("steps", total=None)
+
+        def on_step(step: int, total: int) -> None:
+            progress.update(steps, completed=step, total=total)
+
+        for job in share.jobs:
+            progress.update(steps, completed=0, total=None, description=f"image {job.index + 1}")
+            started = time.perf_counter()
+            png = maker.make(job, on_step)
+            path = batch.record(job, png, seconds=time.perf_counter() - started)
+            progress.advance(images)
+            print(path, flush=True)
