@@ -26,6 +26,7 @@ COMMANDS: dict[str, str] = {
     "build": "animagine_prompt.cli.build",
     "presets": "animagine_prompt.cli.presets",
     "tags": "animagine_prompt.cli.tags",
+    "preview": "animagine_prompt.cli.preview",
     "inspect": "animagine_prompt.cli.inspect",
     "generate": "animagine_prompt.cli.generate",
 }

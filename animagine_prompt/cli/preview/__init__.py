@@ -1,0 +1,84 @@
+"""``animagine-prompt preview``, and the rich renderables it is drawn with.
+
+The command's ``HELP``, ``add_arguments`` and ``run`` are here for the command table; the
+renderables load on first use, so listing the commands never imports rich:
+
+>>> from io import StringIO
+>>> from rich.console import Console
+>>> from animagine_prompt.cli.preview import PreviewView, analyze, preview_theme
+>>> console = Console(file=StringIO(), width=60, color_system=None, theme=preview_theme())
+>>> console.print(PreviewView(analyze("1girl, (smile:1.2)"), legend=False))
+>>> print(console.file.getvalue(), end="")
+prompt: 4/75 tokens in 1 chunk, 2 tags
+chunk 1 ██▌░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░░ 4/75
+  1girl, smile ×1.2
+
+Styles are named (``animagine.tag.character``, ``animagine.weight.up``, ...) in one table,
+:data:`STYLES`; pass overrides to :func:`preview_theme` or ``--theme FILE``.
+"""
+
+from __future__ import annotations
+
+import importlib
+from typing import TYPE_CHECKING, Any
+
+from animagine_prompt.cli.preview._command import HELP, add_arguments, run
+
+# public name -> private module defining it (imported on first use: these import rich)
+_EXPORTS: dict[str, str] = {
+    "ChunkBar": "._chunk_bar",
+    "DiagnosticList": "._diagnostics",
+    "Preview": "._model",
+    "PreviewView": "._preview_view",
+    "PromptView": "._model",
+    "STYLES": "._theme",
+    "TagFlow": "._tag_flow",
+    "TagTable": "._tag_table",
+    "WeightLegend": "._legend",
+    "analyze": "._model",
+    "preview_theme": "._theme",
+    "read_theme_file": "._theme",
+}
+
+__all__ = [
+    "HELP",
+    "STYLES",
+    "ChunkBar",
+    "DiagnosticList",
+    "Preview",
+    "PreviewView",
+    "PromptView",
+    "TagFlow",
+    "TagTable",
+    "WeightLegend",
+    "add_arguments",
+    "analyze",
+    "preview_theme",
+    "read_theme_file",
+    "run",
+]
+
+
+def __getattr__(name: str) -> Any:
+    module_name = _EXPORTS.get(name)
+    if module_name is None:
+        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
+    # __module__ is left alone: each class's doctests then run with the module that defines it.
+    value = getattr(importlib.import_module(module_name, __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted([*globals(), *__all__])
+
+
+if TYPE_CHECKING:  # pragma: no cover
+    from ._chunk_bar import ChunkBar
+    from ._diagnostics import DiagnosticList
+    from ._legend import WeightLegend
+    from ._model import Preview, PromptView, analyze
+    from ._preview_view import PreviewView
+    from ._tag_flow import TagFlow
+    from ._tag_table import TagTable
+    from ._theme import STYLES, preview_theme, read_theme_file

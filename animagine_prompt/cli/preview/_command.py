@@ -1,0 +1,95 @@
+"""``animagine-prompt preview PROMPT``: how the model reads a prompt, drawn in the terminal."""
+
+from __future__ import annotations
+
+import argparse
+from typing import Any
+
+from animagine_prompt.cli._io import read_prompt_arg
+
+__all__ = ["HELP", "add_arguments", "run"]
+
+HELP = (
+    "show how the model reads a prompt: tags by category, effective weights, 75-token chunks, "
+    "extra networks, schedules and diagnostics, after quality/style presets"
+)
+
+#: Narrower than this, the chunk bars and excerpts have no room left.
+MIN_WIDTH = 20
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    """The preview's options (the command line's ``add_arguments`` convention).
+
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> args = parser.parse_args(["1girl", "-q", "heavy", "--width", "80"])
+    >>> args.quality, args.width, args.table
+    ('heavy', 80, False)
+    """
+    parser.add_argument("prompt", help="the prompt text ('-' reads standard input)")
+    parser.add_argument("-n", "--negative", metavar="TEXT", help="a negative prompt to preview alongside")
+    parser.add_argument("-q", "--quality", metavar="NAME", help="quality preset to apply first (heavy, standard, ...)")
+    parser.add_argument("-s", "--style", metavar="NAME", help="style preset to apply first (anime, photographic, ...)")
+    parser.add_argument("--negative-preset", metavar="NAME", help="negative preset, put before --negative")
+    parser.add_argument(
+        "--presets", action="append", default=[], metavar="PATH", help="extra preset file or folder (repeatable)"
+    )
+    parser.add_argument(
+        "--tags", action="append", metavar="PATH", help="tag file (CSV or word list) merged over the bundled tags"
+    )
+    parser.add_argument("--width", type=int, metavar="N", help="draw N columns wide (default: the terminal's)")
+    parser.add_argument("--table", action="store_true", help="list the tags in a table instead of flowing them")
+    parser.add_argument("--no-legend", action="store_true", help="leave out the legend")
+    parser.add_argument(
+        "--theme", metavar="FILE", help="INI file whose [styles] section overrides the named styles (docs/preview.md)"
+    )
+    parser.add_argument("--dialect", choices=["a1111", "comfy", "novelai"], help="prompt syntax (default a1111)")
+    parser.add_argument("--config", metavar="FILE", help="config file to use instead of the closest one")
+
+
+def run(args: argparse.Namespace) -> int:
+    """Draw the preview; 0 unless the arguments or files are wrong (then an error, exit 2).
+
+    Diagnostics are shown, not judged: ``animagine-prompt lint`` is the command that fails on them.
+    """
+    from rich.console import Console
+
+    from animagine_prompt.cli.preview._model import analyze
+    from animagine_prompt.cli.preview._preview_view import PreviewView
+    from animagine_prompt.cli.preview._theme import preview_theme, read_theme_file
+    from animagine_prompt.errors import UsageError
+    from animagine_prompt.lint import Linter, load_settings
+
+    if args.width is not None and args.width < MIN_WIDTH:
+        raise UsageError(f"--width must be at least {MIN_WIDTH} columns, not {args.width}")
+    theme = preview_theme(read_theme_file(args.theme) if args.theme else None)
+    settings = load_settings(args.config).merged(dialect=args.dialect)
+    linter = Linter(settings, tag_paths=tuple(args.tags or ()))
+    prompt, negative, presets = _texts(args)
+    preview = analyze(prompt, negative, linter=linter, presets=presets)
+    console = Console(theme=theme, width=args.width, highlight=False, soft_wrap=False)
+    console.print(PreviewView(preview, table=args.table, legend=not args.no_legend))
+    return 0
+
+
+def _texts(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
+    """The prompt and negative to preview, and the presets that built them (``None``: as written)."""
+    prompt = read_prompt_arg(args.prompt)
+    if not (args.quality or args.style or args.negative_preset):
+        return prompt, args.negative, None
+    from animagine_prompt.presets import PromptBuilder, load_presets
+
+    builder: Any = PromptBuilder(presets=load_presets(args.presets)).tags(prompt)
+    if args.quality:
+        builder = builder.quality(args.quality)
+    if args.style:
+        builder = builder.style(args.style)
+    if args.negative or args.negative_preset:
+        builder = builder.negative(args.negative or "", preset=args.negative_preset)
+    built = builder.build()
+    used = [f"quality {built.quality_title}", f"style {built.style_title}"]
+    if built.negative_preset:
+        used.append(f"negative {built.negative_preset}")
+    negative = built.negative_prompt if built.negative_prompt or args.negative is not None else None
+    return built.prompt, negative, ", ".join(used)

@@ -1,0 +1,147 @@
+"""``TagFlow``: a prompt as the model reads it, chunk by chunk, each tag in its category's colour.
+
+Under each chunk's bar come the items whose text starts in that chunk, in source order: tags with
+their effective weight (``smile ×1.21``, bold above 1 and dim below), extra networks, schedules
+and alternations (``⟦cat → dog @10⟧``, ``⟦a | b⟧``), ``✂`` on a tag a chunk boundary cuts, and
+``[n]`` after whatever a diagnostic points at. Lines break between items, never inside one.
+"""
+
+from __future__ import annotations
+
+from bisect import bisect_right
+
+from rich.console import Console, ConsoleOptions, RenderResult
+from rich.text import Text
+
+from animagine_prompt.cli.preview._chunk_bar import ChunkBar
+from animagine_prompt.cli.preview._layout import Glyphs, Unit, format_weight, glyphs, pack
+from animagine_prompt.cli.preview._model import Mark, NetworkView, Note, PromptView, TagView
+
+__all__ = ["TagFlow", "tag_text"]
+
+_INDENT = "  "
+# Order of pieces at one source offset: a schedule's opening or arrow, then the item, then its notes.
+_OPEN, _ITEM, _NOTE = 0, 1, 2
+
+
+def tag_text(tag: TagView, marks: Glyphs) -> Text:
+    """One tag styled by category and emphasis, its weight when it is not 1, and ``✂`` when cut.
+
+    >>> tag_text(TagView("smile", (0, 9), 1.21, "general", 0), glyphs(False)).plain
+    'smile ×1.21'
+    >>> text = tag_text(TagView("blurry", (0, 8), 0.9, "general", 0), glyphs(True))
+    >>> text.plain, text.style, [str(s.style) for s in text.spans]
+    ('blurry x0.9', 'animagine.tag.general animagine.weight.down', ['animagine.weight.number animagine.weight.down'])
+    """
+    emphasis = {"up": " animagine.weight.up", "down": " animagine.weight.down"}.get(tag.emphasis, "")
+    text = Text(tag.text, f"animagine.tag.{tag.category}{emphasis}")
+    if emphasis:
+        text.append(f" {marks.times}{format_weight(tag.weight)}", f"animagine.weight.number{emphasis}")
+    if tag.cut:
+        text.append(marks.cut, "animagine.cut")
+    return text
+
+
+def _network_text(network: NetworkView, marks: Glyphs) -> Text:
+    weights = "/".join(format_weight(w) for w in network.weights)
+    shown = f"<{network.kind}:{network.name}" + (f" {marks.times}{weights}" if weights else "") + ">"
+    return Text(shown, "animagine.network")
+
+
+def _mark_text(mark: Mark, marks: Glyphs) -> Text:
+    if mark.role == "open":
+        return Text(marks.open, "animagine.schedule")
+    if mark.role == "mid":
+        return Text(f"{marks.arrow if mark.kind == 'schedule' else marks.pipe} ", "animagine.schedule")
+    return Text((f"@{mark.label}" if mark.label else "") + marks.close, "animagine.schedule")
+
+
+def _note_text(note: Note) -> Text:
+    return Text(f"[{note.number}]", f"animagine.diagnostic.{note.severity}")
+
+
+class TagFlow:
+    """The tags of one prompt, grouped under a :class:`ChunkBar` line per chunk.
+
+    >>> from io import StringIO
+    >>> from rich.console import Console
+    >>> from animagine_prompt.cli.preview._model import analyze
+    >>> console = Console(file=StringIO(), width=44, color_system=None)
+    >>> console.print(TagFlow(analyze("1girl, ((smile)), [cat:dog:10], gren hair BREAK sky").prompt))
+    >>> print(console.file.getvalue(), end="")
+    chunk 1 ███░░░░░░░░░░░░░░░░░░░░░░ 9/75 BREAK
+      1girl, smile ×1.21, ⟦cat → dog @10⟧,
+      gren hair[1]
+    chunk 2 ▍░░░░░░░░░░░░░░░░░░░░░░░░ 1/75
+      sky
+    """
+
+    def __init__(self, view: PromptView) -> None:
+        self.view = view
+
+    def __repr__(self) -> str:
+        return f"TagFlow({self.view.label}, {len(self.view.tags)} tags)"
+
+    def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
+        marks = glyphs(options.ascii_only)
+        view = self.view
+        per_chunk = self._pieces(marks)
+        for chunk in view.chunks:
+            # Bars of one prompt line up when their counts take the same width.
+            yield ChunkBar([chunk], align_with=view.chunks)
+            pieces = [p for p in per_chunk if p[0] == chunk.index]
+            yield from pack(_units(pieces), options.max_width, _INDENT)
+
+    def _pieces(self, marks: Glyphs) -> list[tuple[int, tuple[int, int, int], str, Text]]:
+        """``(chunk, sort key, kind, text)`` for every item, mark and note of the prompt."""
+        view = self.view
+        starts = [c.start for c in view.chunks]
+        out: list[tuple[int, tuple[int, int, int], str, Text]] = []
+        holders: list[tuple[tuple[int, int], int]] = []  # item spans -> chunk, to place notes
+        for tag in view.tags:
+            out.append((tag.chunk, (tag.span[0], _ITEM, 0), "item", tag_text(tag, marks)))
+            holders.append((tag.span, tag.chunk))
+        for network in view.networks:
+            out.append((network.chunk, (network.span[0], _ITEM, 0), "item", _network_text(network, marks)))
+            holders.append((network.span, network.chunk))
+        for mark in view.marks:
+            order = _ITEM if mark.role == "close" else _OPEN
+            out.append((mark.chunk, (mark.offset, order, 0), mark.role, _mark_text(mark, marks)))
+        for note in view.notes:
+            offset = note.span[0]
+            holder = next(((span, chunk) for span, chunk in holders if span[0] <= offset < span[1]), None)
+            if holder is not None:
+                (offset, _), chunk = holder
+            else:
+                chunk = max(0, bisect_right(starts, offset) - 1)
+            out.append((chunk, (offset, _NOTE, note.number), "note", _note_text(note)))
+        out.sort(key=lambda p: (p[0], p[1]))
+        return out
+
+
+def _units(pieces: list[tuple[int, tuple[int, int, int], str, Text]]) -> list[Unit]:
+    units: list[Unit] = []
+    previous = None
+    for _, _, kind, text in pieces:
+        lead = ""
+        if previous is None or kind == "note":
+            lead = ""
+        elif kind == "mid":
+            lead = " "
+        elif kind == "close":
+            lead = " " if text.plain[:1] == "@" else ""
+        elif previous in ("open", "mid"):
+            lead = ""
+        else:
+            # A comma ends the previous unit, so a line never starts with one.
+            units[-1] = Unit(units[-1].text + Text(",", "animagine.separator"), units[-1].lead)
+            lead = " "
+        units.append(Unit(text.copy(), lead))
+        previous = kind
+    return units
+
+
+if __name__ == "__main__":
+    from animagine_prompt.cli.preview._demo import demo
+
+    demo(lambda preview: TagFlow(preview.prompt))
