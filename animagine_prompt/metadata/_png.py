@@ -135,7 +135,8 @@ def set_png_text(png: bytes, texts: Mapping[str, str], *, path: object = None) -
     """``png`` with the text chunks ``texts`` written right after IHDR, replacing chunks of the same keywords.
 
     Text that Latin-1 can hold goes in a ``tEXt`` chunk and anything else in an uncompressed UTF-8
-    ``iTXt``, the choice Pillow makes, so every PNG reader finds it.
+    ``iTXt``, as Pillow chooses, so every PNG reader finds it (Latin-1 text whose bytes would also
+    read as UTF-8 goes in ``iTXt`` too, so that it reads back the same).
 
     >>> png = set_png_text(_minimal_png({"parameters": "old"}), {"parameters": "1girl", "metadata": "{}"})
     >>> read_png_text(png)
@@ -278,7 +279,8 @@ def _text_chunk(keyword: str, text: str) -> bytes:
         raw = text.encode("latin-1")
     except UnicodeEncodeError:
         return _chunk(b"iTXt", key + b"\x00\x00\x00\x00\x00" + text.encode("utf-8"))
-    if b"\x00" in raw:
+    if b"\x00" in raw or _latin1_or_utf8(raw) != text:
+        # NUL cannot be in tEXt, and Latin-1 bytes that also read as UTF-8 would be misread
         return _chunk(b"iTXt", key + b"\x00\x00\x00\x00\x00" + text.encode("utf-8"))
     return _chunk(b"tEXt", key + b"\x00" + raw)
 

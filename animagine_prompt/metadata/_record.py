@@ -310,7 +310,12 @@ it needs a 'parameters' (A1111, Forge), 'metadata' (Animagine app) or 'Comment' 
     if "parameters" in texts:
         text = texts["parameters"]
         if text.lstrip().startswith("{"):  # some forks of the app store their JSON under this key
-            return GenerationRecord.from_app_metadata(_json_object(text, "parameters", path), path=path)
+            try:
+                data = json.loads(text)
+            except ValueError:
+                data = None  # a prompt that starts with a brace
+            if isinstance(data, dict):
+                return GenerationRecord.from_app_metadata(data, path=path)
         record = GenerationRecord.from_parameters(parse_parameters(text, path=path), path=path)
         if app is not None:
             record = replace(record, style=app.style, quality=app.quality)
