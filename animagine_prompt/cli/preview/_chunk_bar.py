@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from animagine_prompt.cli.preview._layout import bar, format_weight, glyphs
+from animagine_prompt.cli.preview._layout import bar, fit, format_weight, glyphs
 from animagine_prompt.cli.preview._model import ChunkView
 
 __all__ = ["ChunkBar"]
@@ -48,7 +48,8 @@ class ChunkBar:
         label_width = max((len(self._label(c, marks)) for c in self.align_with), default=0)
         reason_width = max((len(_reason(c)) for c in self.align_with), default=0)
         for chunk in self.chunks:
-            yield self._line(chunk, width, (label_width, count_width, reason_width), marks)
+            line = self._line(chunk, width, (label_width, count_width, reason_width), marks)
+            yield from fit([line], console, width)
 
     def _label(self, chunk: ChunkView, marks) -> str:  # noqa: ANN001
         if self.show_and and chunk.starts_part:

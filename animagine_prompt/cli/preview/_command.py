@@ -7,7 +7,7 @@ from typing import Any
 
 from animagine_prompt.cli._io import read_prompt_arg
 
-__all__ = ["HELP", "add_arguments", "run"]
+__all__ = ["HELP", "add_arguments", "draw", "run"]
 
 HELP = (
     "show how the model reads a prompt: tags by category, effective weights, 75-token chunks, "
@@ -52,35 +52,61 @@ def run(args: argparse.Namespace) -> int:
     """Draw the preview; 0 unless the arguments or files are wrong (then an error, exit 2).
 
     Diagnostics are shown, not judged: ``animagine-prompt lint`` is the command that fails on them.
+    Colour follows rich: off with ``NO_COLOR`` or when the output is not a terminal.
     """
     from rich.console import Console
 
-    from animagine_prompt.cli.preview._model import analyze
-    from animagine_prompt.cli.preview._preview_view import PreviewView
-    from animagine_prompt.cli.preview._theme import preview_theme, read_theme_file
     from animagine_prompt.errors import UsageError
-    from animagine_prompt.lint import Linter, load_settings
 
     if args.width is not None and args.width < MIN_WIDTH:
         raise UsageError(f"--width must be at least {MIN_WIDTH} columns, not {args.width}")
-    theme = preview_theme(read_theme_file(args.theme) if args.theme else None)
-    settings = load_settings(args.config).merged(dialect=args.dialect)
-    linter = Linter(settings, tag_paths=tuple(args.tags or ()))
-    prompt, negative, presets = _texts(args)
-    preview = analyze(prompt, negative, linter=linter, presets=presets)
-    console = Console(theme=theme, width=args.width, highlight=False, soft_wrap=False)
-    console.print(PreviewView(preview, table=args.table, legend=not args.no_legend))
+    draw(args, Console(width=args.width, highlight=False, soft_wrap=False))
     return 0
 
 
-def _texts(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
+def draw(args: argparse.Namespace, console: Any, *, isolated: bool = False) -> None:
+    """Print the preview the parsed ``args`` ask for on ``console``, with the preview's theme.
+
+    ``isolated`` ignores the config file and the user's preset folder, so the output depends
+    on the arguments alone (the documentation's sample is made this way).
+
+    >>> from io import StringIO
+    >>> from rich.console import Console
+    >>> parser = argparse.ArgumentParser()
+    >>> add_arguments(parser)
+    >>> console = Console(file=StringIO(), width=40, color_system=None)
+    >>> draw(parser.parse_args(["1girl", "--no-legend"]), console, isolated=True)
+    >>> print(console.file.getvalue(), end="")
+    prompt: 2/75 tokens in 1 chunk, 1 tag
+    chunk 1 ▊░░░░░░░░░░░░░░░░░░░░░░░░░░ 2/75
+      1girl
+    """
+    from animagine_prompt.cli.preview._model import analyze
+    from animagine_prompt.cli.preview._preview_view import PreviewView
+    from animagine_prompt.cli.preview._theme import preview_theme, read_theme_file
+    from animagine_prompt.lint import Linter, LintSettings, load_settings
+
+    theme = preview_theme(read_theme_file(args.theme) if args.theme else None)
+    settings = LintSettings() if isolated else load_settings(args.config)
+    linter = Linter(settings.merged(dialect=args.dialect), tag_paths=tuple(args.tags or ()))
+    prompt, negative, presets = _texts(args, user_presets=not isolated)
+    preview = analyze(prompt, negative, linter=linter, presets=presets)
+    console.push_theme(theme)
+    try:
+        console.print(PreviewView(preview, table=args.table, legend=not args.no_legend))
+    finally:
+        console.pop_theme()
+
+
+def _texts(args: argparse.Namespace, *, user_presets: bool = True) -> tuple[str, str | None, str | None]:
     """The prompt and negative to preview, and the presets that built them (``None``: as written)."""
     prompt = read_prompt_arg(args.prompt)
     if not (args.quality or args.style or args.negative_preset):
         return prompt, args.negative, None
     from animagine_prompt.presets import PromptBuilder, load_presets
 
-    builder: Any = PromptBuilder(presets=load_presets(args.presets)).tags(prompt)
+    library = load_presets(args.presets, user=user_presets)
+    builder: Any = PromptBuilder(presets=library).tags(prompt)
     if args.quality:
         builder = builder.quality(args.quality)
     if args.style:
@@ -88,7 +114,11 @@ def _texts(args: argparse.Namespace) -> tuple[str, str | None, str | None]:
     if args.negative or args.negative_preset:
         builder = builder.negative(args.negative or "", preset=args.negative_preset)
     built = builder.build()
-    used = [f"quality {built.quality_title}", f"style {built.style_title}"]
+    used = []
+    if args.quality:
+        used.append(f"quality {built.quality_title}")
+    if args.style:
+        used.append(f"style {built.style_title}")
     if built.negative_preset:
         used.append(f"negative {built.negative_preset}")
     negative = built.negative_prompt if built.negative_prompt or args.negative is not None else None

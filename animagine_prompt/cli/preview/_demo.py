@@ -9,11 +9,11 @@ __all__ = ["SAMPLE_NEGATIVE", "SAMPLE_PROMPT", "demo"]
 
 #: A prompt that uses every kind of thing the preview marks.
 SAMPLE_PROMPT = (
-    "masterpiece, best quality, 1girl, hu tao \\(genshin impact\\), genshin impact, ((smile)), "
-    "[blurry], (green hair:1.3), [cat ears:fox ears:10], <lora:add_detail:0.6>, looking at viewer, "
-    "gren hair, a girl standing in the rain BREAK night sky, [red|blue] lantern"
+    "1girl, hu tao \\(genshin impact\\), genshin impact, ((smile)), [blurry], (red eyes:1.3), "
+    "[cat ears:fox ears:10], <lora:add_detail:0.6>, [hair flower|hair ornament], looking at viewer, "
+    "gren hair, a girl standing in the rain BREAK night sky, paper lantern"
 )
-SAMPLE_NEGATIVE = "lowres, bad anatomy,, worst quality, 1girl"
+SAMPLE_NEGATIVE = "bad hands,, 1girl"
 
 
 def demo(make: Callable[[Any], Any]) -> None:
@@ -25,7 +25,7 @@ def demo(make: Callable[[Any], Any]) -> None:
     >>> with contextlib.redirect_stdout(out):
     ...     demo(lambda preview: preview.prompt.text[:11])
     >>> out.getvalue()
-    'masterpiece\\n'
+    '1girl, hu t\\n'
     """
     from rich.console import Console
 

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
+from rich.console import Console
 from rich.text import Text
 
-__all__ = ["Glyphs", "Unit", "bar", "format_weight", "glyphs", "pack"]
+__all__ = ["Glyphs", "Unit", "bar", "fit", "format_weight", "glyphs", "pack", "styled"]
 
 
 @dataclass(frozen=True)
@@ -42,6 +43,22 @@ def glyphs(ascii_only: bool) -> Glyphs:
     ('→', '->')
     """
     return _ASCII if ascii_only else _UNICODE
+
+
+def styled(text: str, *styles: str) -> Text:
+    """``text`` with each named style laid over all of it, later ones on top.
+
+    Rich resolves a theme name only when it is the whole style string, so ``"a b"`` cannot
+    combine two named styles; layered spans can.
+
+    >>> styled("smile", "animagine.tag.general", "animagine.weight.up").spans
+    [Span(0, 5, 'animagine.tag.general'), Span(0, 5, 'animagine.weight.up')]
+    """
+    out = Text(text)
+    for style in styles:
+        if style:
+            out.stylize(style)
+    return out
 
 
 def format_weight(weight: float) -> str:
@@ -109,3 +126,20 @@ def pack(units: Iterable[Unit], width: int, indent: str = "") -> list[Text]:
     if not empty:
         lines.append(line)
     return lines
+
+
+def fit(lines: Iterable[Text], console: Console, width: int) -> Iterator[Text]:
+    """``lines`` wrapped to ``width`` cells, without the trailing spaces rich leaves where it wraps.
+
+    >>> from io import StringIO
+    >>> console = Console(file=StringIO(), width=20)
+    >>> [line.plain for line in fit([Text("prompt: 46/150 tokens in 2 chunks")], console, 20)]
+    ['prompt: 46/150', 'tokens in 2 chunks']
+    """
+    for text in lines:
+        if text.cell_len <= width:
+            yield text
+            continue
+        for line in text.wrap(console, width):
+            line.rstrip()
+            yield line

@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from animagine_prompt.cli.preview._layout import Glyphs, Unit, glyphs, pack
+from animagine_prompt.cli.preview._layout import Glyphs, Unit, fit, glyphs, pack, styled
 from animagine_prompt.cli.preview._model import CATEGORIES, Preview
 
 __all__ = ["WeightLegend"]
@@ -51,20 +51,20 @@ class WeightLegend:
         units += [
             Unit(Text(name, f"animagine.tag.{name}"), " " if i == 0 else "  ") for i, name in enumerate(CATEGORIES)
         ]
-        yield from pack(units, options.max_width)
+        yield from fit(pack(units, options.max_width), console, options.max_width)
         notation = [Unit(text, "  ") for text in _notation(self._used(), marks)]
-        yield from pack(notation, options.max_width)
+        yield from fit(pack(notation, options.max_width), console, options.max_width)
 
 
 def _notation(used: set[str], marks: Glyphs) -> list[Text]:
     out = []
     if "up" in used:
         out.append(
-            Text.assemble((f"{marks.times}1.2", "animagine.weight.number animagine.weight.up"), " bold: stronger")
+            styled(f"{marks.times}1.2", "animagine.weight.number", "animagine.weight.up") + Text(" bold: stronger")
         )
     if "down" in used:
         out.append(
-            Text.assemble((f"{marks.times}0.9", "animagine.weight.number animagine.weight.down"), " dim: weaker")
+            styled(f"{marks.times}0.9", "animagine.weight.number", "animagine.weight.down") + Text(" dim: weaker")
         )
     if "schedule" in used:
         shown = f"{marks.open}a {marks.arrow} b @10{marks.close}"

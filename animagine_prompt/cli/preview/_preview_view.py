@@ -7,6 +7,7 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from animagine_prompt.cli.preview._diagnostics import DiagnosticList
+from animagine_prompt.cli.preview._layout import fit
 from animagine_prompt.cli.preview._legend import WeightLegend
 from animagine_prompt.cli.preview._model import Preview, PromptView
 from animagine_prompt.cli.preview._tag_flow import TagFlow
@@ -66,7 +67,7 @@ class PreviewView:
         for i, view in enumerate(preview.views):
             if i:
                 yield Text()
-            yield Text(summary(view), "animagine.title")
+            yield from fit([Text(summary(view), "animagine.title")], console, options.max_width)
             if self.table:
                 from animagine_prompt.cli.preview._chunk_bar import ChunkBar
                 from animagine_prompt.cli.preview._tag_table import TagTable
@@ -84,7 +85,7 @@ class PreviewView:
             yield WeightLegend(preview)
         if preview.presets is not None:
             yield Text()
-            yield Text(f"final prompts ({preview.presets})", "animagine.title")
+            yield from fit([Text(f"final prompts ({preview.presets})", "animagine.title")], console, options.max_width)
             for view in preview.views:
                 yield from _labelled(view.label, view.text, console, options.max_width)
 

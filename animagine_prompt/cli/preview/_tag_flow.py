@@ -14,12 +14,13 @@ from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
 from animagine_prompt.cli.preview._chunk_bar import ChunkBar
-from animagine_prompt.cli.preview._layout import Glyphs, Unit, format_weight, glyphs, pack
+from animagine_prompt.cli.preview._layout import Glyphs, Unit, fit, format_weight, glyphs, pack, styled
 from animagine_prompt.cli.preview._model import Mark, NetworkView, Note, PromptView, TagView
 
 __all__ = ["TagFlow", "tag_text"]
 
 _INDENT = "  "
+_EMPHASIS = {"up": "animagine.weight.up", "down": "animagine.weight.down"}
 # Order of pieces at one source offset: a schedule's opening or arrow, then the item, then its notes.
 _OPEN, _ITEM, _NOTE = 0, 1, 2
 
@@ -30,13 +31,14 @@ def tag_text(tag: TagView, marks: Glyphs) -> Text:
     >>> tag_text(TagView("smile", (0, 9), 1.21, "general", 0), glyphs(False)).plain
     'smile ×1.21'
     >>> text = tag_text(TagView("blurry", (0, 8), 0.9, "general", 0), glyphs(True))
-    >>> text.plain, text.style, [str(s.style) for s in text.spans]
-    ('blurry x0.9', 'animagine.tag.general animagine.weight.down', ['animagine.weight.number animagine.weight.down'])
+    >>> text.plain, [(s.start, s.end, s.style) for s in text.spans]  # doctest: +NORMALIZE_WHITESPACE
+    ('blurry x0.9', [(0, 6, 'animagine.tag.general'), (0, 6, 'animagine.weight.down'),
+                     (6, 11, 'animagine.weight.number'), (6, 11, 'animagine.weight.down')])
     """
-    emphasis = {"up": " animagine.weight.up", "down": " animagine.weight.down"}.get(tag.emphasis, "")
-    text = Text(tag.text, f"animagine.tag.{tag.category}{emphasis}")
+    emphasis = _EMPHASIS.get(tag.emphasis, "")
+    text = styled(tag.text, f"animagine.tag.{tag.category}", emphasis)
     if emphasis:
-        text.append(f" {marks.times}{format_weight(tag.weight)}", f"animagine.weight.number{emphasis}")
+        text.append_text(styled(f" {marks.times}{format_weight(tag.weight)}", "animagine.weight.number", emphasis))
     if tag.cut:
         text.append(marks.cut, "animagine.cut")
     return text
@@ -90,7 +92,8 @@ class TagFlow:
             # Bars of one prompt line up when their counts take the same width.
             yield ChunkBar([chunk], align_with=view.chunks)
             pieces = [p for p in per_chunk if p[0] == chunk.index]
-            yield from pack(_units(pieces), options.max_width, _INDENT)
+            units = _units(pieces, options.max_width - len(_INDENT))
+            yield from fit(pack(units, options.max_width, _INDENT), console, options.max_width)
 
     def _pieces(self, marks: Glyphs) -> list[tuple[int, tuple[int, int, int], str, Text]]:
         """``(chunk, sort key, kind, text)`` for every item, mark and note of the prompt."""
@@ -119,26 +122,81 @@ class TagFlow:
         return out
 
 
-def _units(pieces: list[tuple[int, tuple[int, int, int], str, Text]]) -> list[Unit]:
+def _units(pieces: list[tuple[int, tuple[int, int, int], str, Text]], width: int) -> list[Unit]:
+    """Pieces joined into unbreakable units: ``⟦`` and ``→``/``|`` stick to the item after them,
+    ``…⟧`` and ``[n]`` to the item before, and a separating comma ends the unit before it. A whole
+    schedule or alternation becomes one unit when it fits on a line."""
     units: list[Unit] = []
+    groups: list[int | None] = []  # the outermost schedule each unit belongs to
+    pending: Unit | None = None  # an opening or arrow waiting for its item
     previous = None
-    for _, _, kind, text in pieces:
-        lead = ""
-        if previous is None or kind == "note":
-            lead = ""
-        elif kind == "mid":
-            lead = " "
-        elif kind == "close":
-            lead = " " if text.plain[:1] == "@" else ""
-        elif previous in ("open", "mid"):
-            lead = ""
+    depth, group = 0, 0
+    for _, _, kind, piece in pieces:
+        text = piece.copy()
+        if kind == "open":
+            group += depth == 0
+            depth += 1
+        current = group if depth else None
+        if kind in ("close", "note"):
+            if pending is not None:
+                pending.text.rstrip()
+                units.append(pending)
+                groups.append(current)
+                pending = None
+            if not units:
+                units.append(Unit(text))
+                groups.append(current)
+            else:
+                gap = " " if kind == "close" and text.plain[:1] == "@" and previous != "open" else ""
+                units[-1] = Unit(units[-1].text + Text(gap) + text, units[-1].lead)
+            if kind == "close":
+                depth = max(0, depth - 1)
+        elif kind in ("open", "mid"):
+            if pending is None:
+                pending = Unit(text, _lead(units, previous, kind))
+            else:
+                pending = Unit(pending.text + text, pending.lead)
         else:
-            # A comma ends the previous unit, so a line never starts with one.
-            units[-1] = Unit(units[-1].text + Text(",", "animagine.separator"), units[-1].lead)
-            lead = " "
-        units.append(Unit(text.copy(), lead))
+            if pending is not None:
+                units.append(Unit(pending.text + text, pending.lead))
+                pending = None
+            else:
+                units.append(Unit(text, _lead(units, previous, kind)))
+            groups.append(current)
         previous = kind
-    return units
+    if pending is not None:
+        units.append(pending)
+        groups.append(group if depth else None)
+    return _join_groups(units, groups, width)
+
+
+def _join_groups(units: list[Unit], groups: list[int | None], width: int) -> list[Unit]:
+    out: list[Unit] = []
+    i = 0
+    while i < len(units):
+        j = i + 1
+        if groups[i] is not None:
+            while j < len(units) and groups[j] == groups[i]:
+                j += 1
+        joined = units[i].text.copy()
+        for unit in units[i + 1 : j]:
+            joined = joined + Text(unit.lead) + unit.text
+        if j - i > 1 and joined.cell_len <= width:
+            out.append(Unit(joined, units[i].lead))
+        else:
+            out.extend(units[i:j])
+        i = j
+    return out
+
+
+def _lead(units: list[Unit], previous: str | None, kind: str) -> str:
+    """The gap before a new unit; a comma goes on the end of the unit before, never starts a line."""
+    if not units or previous in ("open", "mid"):
+        return ""
+    if kind == "mid":
+        return " "
+    units[-1] = Unit(units[-1].text + Text(",", "animagine.separator"), units[-1].lead)
+    return " "
 
 
 if __name__ == "__main__":

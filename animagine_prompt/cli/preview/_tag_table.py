@@ -5,7 +5,7 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
-from animagine_prompt.cli.preview._layout import bar, format_weight, glyphs
+from animagine_prompt.cli.preview._layout import bar, format_weight, glyphs, styled
 from animagine_prompt.cli.preview._model import PromptView
 
 __all__ = ["TagTable"]
@@ -13,6 +13,7 @@ __all__ = ["TagTable"]
 #: Weight at which the bar is full: 2 is already far outside what prompts use.
 _FULL_WEIGHT = 2.0
 _BAR_CELLS = 6
+_ROOMY = 60
 
 
 class TagTable:
@@ -45,6 +46,7 @@ class TagTable:
         from rich.table import Table
 
         marks = glyphs(options.ascii_only)
+        roomy = options.max_width >= _ROOMY  # narrower, the weight is a number without its bar
         # Headers are styled Text, not header_style: a console without the theme then still renders.
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="")
         for name, justify in (("#", "right"), ("tag", "left"), ("category", "left"), ("weight", "left")):
@@ -72,19 +74,17 @@ class TagTable:
                 if tag is None
                 else {"up": "animagine.weight.up", "down": "animagine.weight.down"}.get(tag.emphasis, "")
             )
-            name = Text(shown, f"{style} {emphasis}".strip())
+            name = styled(shown, style, emphasis)
             if tag is not None and tag.scheduled:
                 name = Text(marks.open, "animagine.schedule") + name + Text(marks.close, "animagine.schedule")
             if tag is not None and tag.cut:
                 name.append(marks.cut, "animagine.cut")
             for label, severity in notes.get(span, []):
                 name.append(label, f"animagine.diagnostic.{severity}")
-            filled, empty = bar(weight / _FULL_WEIGHT, _BAR_CELLS, marks)
-            weight_cell = Text.assemble(
-                (filled, "animagine.weight.bar"),
-                (empty, "animagine.chunk.empty"),
-                (f" {format_weight(weight)}", f"animagine.weight.number {emphasis}".strip()),
-            )
+            filled, empty = bar(weight / _FULL_WEIGHT, _BAR_CELLS if roomy else 0, marks)
+            weight_cell = Text.assemble((filled, "animagine.weight.bar"), (empty, "animagine.chunk.empty"))
+            number = (" " if roomy else "") + format_weight(weight)
+            weight_cell.append_text(styled(number, "animagine.weight.number", emphasis))
             table.add_row(str(i), name, Text(category, style), weight_cell, str(chunk + 1))
         yield table
 

@@ -46,7 +46,7 @@ STYLES: Mapping[str, str] = {
     "animagine.diagnostic.info": "blue",
     "animagine.diagnostic.code": "bold",
     "animagine.diagnostic.caret": "bold red",
-    "animagine.final": "",
+    "animagine.final": "none",
 }
 
 
