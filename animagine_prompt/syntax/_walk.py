@@ -119,13 +119,18 @@ def walk(
                 action, group = on_exit
                 if action == "pop":
                     chain.pop()
-                    weight = chain.weight
+                    weight = None
                     yield _EDGE
                 elif group.close:  # literal closing bracket
                     end = (group.span or (0, 0))[1]
+                    if weight is None:
+                        weight = chain.weight
                     yield ("text", None, group.close, weight, end - len(group.close), end, True)
             continue
         cls = type(node)
+        if weight is None and cls is not Group:
+            # computed when text needs it, not at every bracket: deep nesting stays linear
+            weight = chain.weight
         if cls is Leaf:
             kind = node.kind
             start, end = node.span or (0, 0)
@@ -146,12 +151,14 @@ def walk(
             start = (node.span or (0, 0))[0]
             if mult is None:
                 # Literal brackets: ordinary text (A1111 reads "{" as plain text).
+                if weight is None:
+                    weight = chain.weight
                 yield ("text", None, node.open, weight, start, start + len(node.open), True)
                 stack.append((iter(node.children), ("literal-close", node)))
             else:
                 yield _EDGE
                 chain.push((mult[0], node.closed, node.kind, mult[1]))
-                weight = chain.weight
+                weight = None
                 children = node.children
                 if node.kind == "square" and node.close not in ("]", ""):
                     # a schedule that did not parse: its ":when" is literal text inside the brackets
