@@ -45,6 +45,8 @@ def detect_processes() -> Processes:
     """This process's place: from accelerate's process state when a launcher started several
     processes (``WORLD_SIZE`` > 1), else a single process (accelerate is then not imported).
 
+    On a machine without GPUs the processes share the work over accelerate's CPU backend.
+
     >>> detect_processes().count if "WORLD_SIZE" not in os.environ else 1
     1
     """
@@ -56,13 +58,23 @@ def detect_processes() -> Processes:
         from animagine_prompt.errors import MissingDependencyError
 
         raise MissingDependencyError("several processes (WORLD_SIZE > 1)") from None
-    state = PartialState()
+    # Without a GPU, accelerate sets up its CPU (gloo) process group only when asked to
+    state = PartialState(cpu=_cpu_only())
     return Processes(
         index=state.process_index,
         count=state.num_processes,
         wait=state.wait_for_everyone,
         device=str(state.device),
     )
+
+
+def _cpu_only() -> bool:
+    from accelerate import utils
+
+    if os.environ.get("ACCELERATE_USE_CPU", "").lower() in ("1", "true", "yes"):
+        return True
+    checks = ("is_cuda_available", "is_xpu_available", "is_npu_available", "is_mlu_available")
+    return not any(getattr(utils, name, lambda: False)() for name in checks)
 
 
 def shard(items: Sequence[T], processes: Processes) -> list[T]:
