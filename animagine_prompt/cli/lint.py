@@ -41,9 +41,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="PROMPT|FILE|DIR|-",
         help="prompt text, .txt/.yaml/.json/.png files, folders (searched recursively), or - for stdin",
     )
-    parser.add_argument(
-        "--negative", metavar="TEXT", help="a negative prompt to lint with the prompt arguments"
-    )
+    parser.add_argument("--negative", metavar="TEXT", help="a negative prompt to lint with the prompt arguments")
     parser.add_argument(
         "--format",
         dest="output_format",
@@ -52,30 +50,37 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="output format (default: full)",
     )
     parser.add_argument("--fix", action="store_true", help="apply safe fixes (files are rewritten in place)")
-    parser.add_argument(
-        "--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning"
-    )
+    parser.add_argument("--unsafe-fixes", action="store_true", help="also apply fixes that may change meaning")
     parser.add_argument("--diff", action="store_true", help="show the fixes as a diff; write nothing")
     parser.add_argument("--explain", metavar="CODE", help="print what a rule checks and why, then exit")
     parser.add_argument("--select", type=_codes, metavar="CODES", help="rules to run: codes, prefixes or ALL")
     parser.add_argument("--extend-select", type=_codes, metavar="CODES", help="rules to add to the selection")
     parser.add_argument("--ignore", type=_codes, metavar="CODES", help="rules to skip: codes or prefixes")
-    parser.add_argument(
-        "--preview", action="store_true", default=None, help="also run rules still in preview"
-    )
+    parser.add_argument("--preview", action="store_true", default=None, help="also run rules still in preview")
     parser.add_argument(
         "--fail-on",
         choices=["info", "warning", "error"],
         help="lowest severity that makes the exit code 1 (default: error)",
     )
-    parser.add_argument("--tags", action="append", metavar="PATH", help="extra tag file (CSV or word list)")
     parser.add_argument(
-        "--lora-dir", metavar="DIR", help="folder of LoRA files; unknown <lora:name> is reported"
+        "--tags",
+        action="append",
+        metavar="PATH",
+        help="extra tag file (CSV or word list); repeatable; replaces $ANIMAGINE_PROMPT_TAGS and the config's tags",
     )
     parser.add_argument(
-        "--dialect", choices=["a1111", "comfy", "novelai"], help="prompt syntax (default a1111)"
+        "--presets",
+        action="append",
+        metavar="PATH",
+        help="preset file or folder, read over the bundled, user and config presets; repeatable",
     )
-    parser.add_argument("--config", metavar="FILE", help="config file to use instead of the closest one")
+    parser.add_argument("--lora-dir", metavar="DIR", help="folder of LoRA files; unknown <lora:name> is reported")
+    parser.add_argument("--dialect", choices=["a1111", "comfy", "novelai"], help="prompt syntax (default a1111)")
+    parser.add_argument(
+        "--config",
+        metavar="FILE",
+        help="animagine-prompt.toml or pyproject.toml to use instead of the closest one",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -96,7 +101,7 @@ def run(args: argparse.Namespace) -> int:
         dialect=args.dialect,
     )
     fmt = OutputFormat(args.output_format)
-    linter = Linter(settings, tag_paths=tuple(args.tags or ()))
+    linter = Linter(settings, tag_paths=tuple(args.tags or ()), preset_paths=tuple(args.presets or ()))
     fixing = args.fix or args.unsafe_fixes or args.diff
     from animagine_prompt.lint._inputs import read_sources
 
@@ -148,9 +153,7 @@ def _process(linter: Any, sources: list[Any], fixing: bool, unsafe: bool) -> tup
                 # After a fix the offsets refer to the fixed text; lines and columns still hold,
                 # since fixes never add or remove line breaks in a one-line prompt.
                 at = record.prompt_at if finding.field == "prompt" else record.negative_at
-                entries.append(
-                    Entry(finding, source.display_path, record.index, texts[finding.field] or "", at)
-                )
+                entries.append(Entry(finding, source.display_path, record.index, texts[finding.field] or "", at))
         if not fixing:
             continue
         before, after = _texts(source, fixed)

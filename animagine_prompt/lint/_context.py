@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
 from pathlib import Path
@@ -24,22 +25,54 @@ class Resources:
     """
 
     settings: LintSettings
-    #: Tag files given on the command line; they take precedence over the config's.
+    #: Tag files given on the command line (``--tags``); they take precedence over the config's.
     tag_paths: tuple[str, ...] = ()
+    #: Preset files or folders given on the command line (``--presets``), read last.
+    preset_paths: tuple[str, ...] = ()
+    #: Whether the user's preset folder is read (off for runs that must not depend on the machine).
+    user_presets: bool = True
     _cache: dict[str, Any] = field(default_factory=dict, repr=False)
 
     def database(self) -> Any:
-        """The tag database: the bundled vocabulary plus the configured tag files."""
+        """The tag database: the bundled vocabulary plus the tag files of ``--tags``,
+        ``$ANIMAGINE_PROMPT_TAGS`` or the config, the first of them that names any."""
         if "db" not in self._cache:
-            from types import SimpleNamespace
-
             from animagine_prompt import tags
 
-            # --tags, then $ANIMAGINE_PROMPT_TAGS, then the config file: the tag module's order.
-            config = SimpleNamespace(tags=self.settings.tags)
-            paths = tags.resolve_tag_paths(self.tag_paths, config)
+            # resolve_tag_paths reads only `.tags` of the config, which the settings carry over.
+            paths = tags.resolve_tag_paths(self.tag_paths, self.settings)
             self._cache["db"] = tags.load_database(paths)
         return self._cache["db"]
+
+    def presets(self) -> Any:
+        """The preset library: bundled presets, then the user's folder, the config's ``presets``
+        and ``--presets``, later files overriding earlier ones (``presets.load_presets``)."""
+        if "presets" not in self._cache:
+            from animagine_prompt.presets import load_presets, user_preset_dir
+
+            # load_presets(user=True) would read the config of the current folder; the linter's
+            # settings may come from another file (--config), so the same list is built here
+            # from those settings.
+            paths: list[str | Path] = []
+            if self.user_presets and user_preset_dir().is_dir():
+                paths.append(user_preset_dir())
+            paths.extend(self.settings.presets)
+            paths.extend(self.preset_paths)
+            self._cache["presets"] = load_presets(paths, user=False)
+        return self._cache["presets"]
+
+    def memo(self, key: str, build: Callable[[], Any]) -> Any:
+        """``build()``, computed once per lint run and shared by every prompt (rules' derived data).
+
+        >>> from animagine_prompt.lint._settings import LintSettings
+        >>> res = Resources(LintSettings())
+        >>> res.memo("n", lambda: [1]) is res.memo("n", lambda: [2])
+        True
+        """
+        slot = f"memo:{key}"
+        if slot not in self._cache:
+            self._cache[slot] = build()
+        return self._cache[slot]
 
     def lora_names(self) -> frozenset[str] | None:
         """Lower-cased stems of the files in the LoRA folder, or ``None`` when none is configured."""

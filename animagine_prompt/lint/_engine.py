@@ -39,12 +39,22 @@ class FixResult:
 class Linter:
     """The selected rules, built once from settings and reused for every prompt.
 
+    ``tag_paths`` and ``preset_paths`` are the command line's ``--tags`` and ``--presets`` files;
+    ``user_presets`` says whether the user's preset folder is read.
+
     >>> linter = Linter(LintSettings(select=("S1",)))
     >>> [f.code for f in linter.lint("1girl, , solo,")]
     ['S101', 'S102']
     """
 
-    def __init__(self, settings: LintSettings | None = None, *, tag_paths: tuple[str, ...] = ()) -> None:
+    def __init__(
+        self,
+        settings: LintSettings | None = None,
+        *,
+        tag_paths: tuple[str, ...] = (),
+        preset_paths: tuple[str, ...] = (),
+        user_presets: bool = True,
+    ) -> None:
         self.settings = settings or LintSettings()
         self._check_rule_keys()
         codes = select_codes(
@@ -54,7 +64,8 @@ class Linter:
         for code in codes:
             cls = load_rule(code)
             self.rules.append(cls(self.settings.rule_options(code, cls.name)))
-        self.resources = Resources(self.settings, tuple(tag_paths))
+        # Tags and presets are loaded by the first rule that asks for them, never here.
+        self.resources = Resources(self.settings, tuple(tag_paths), tuple(preset_paths), user_presets)
 
     def _check_rule_keys(self) -> None:
         names = None

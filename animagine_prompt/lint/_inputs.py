@@ -220,11 +220,11 @@ def _read_file(path: Path) -> Source:
     if suffix not in FILE_SUFFIXES:
         raise InputError(f"unsupported file type {suffix or '(none)'!r}; use .txt, .yaml, .json or .png", path=path)
     try:
+        if suffix == ".png":
+            return _read_png(path)
         data = path.read_bytes()
     except OSError as exc:
         raise InputError(f"cannot read the file ({exc.strerror})", path=path) from None
-    if suffix == ".png":
-        return _read_png(data, str(path))
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -341,39 +341,15 @@ def _records(data: Any, path: str, locate: Any) -> Iterator[PromptRecord]:
         )
 
 
-def _read_png(data: bytes, path: str) -> Source:
-    from animagine_prompt.lint._png import read_png_text
+def _read_png(path: Path) -> Source:
+    # The metadata package is the one reader of PNG text and infotexts: it picks the chunk
+    # (A1111 `parameters`, the Animagine app's `metadata`, NovelAI's `Comment`) and refuses
+    # hostile files with an InputError naming the file.
+    from animagine_prompt.metadata import read_png_text_file, record_from_texts
 
-    texts = read_png_text(data, path=path)
-    if "parameters" in texts:
-        prompt, negative = _split_parameters(texts["parameters"])
-    elif "metadata" in texts:
-        try:
-            meta = json.loads(texts["metadata"])
-        except json.JSONDecodeError as exc:
-            raise InputError(f"the 'metadata' text chunk is not JSON ({exc.msg})", path=path) from None
-        if not isinstance(meta, dict) or not isinstance(meta.get("prompt"), str):
-            raise InputError("the 'metadata' text chunk has no 'prompt' string", path=path)
-        prompt = meta["prompt"]
-        neg = meta.get("negative_prompt")
-        negative = neg if isinstance(neg, str) else None
-    else:
-        raise InputError(
-            "no prompt in this PNG: it has neither an A1111 'parameters' nor an Animagine 'metadata' text chunk",
-            path=path,
-        )
-    return Source(path, "png", None, (PromptRecord(0, prompt, negative),))
-
-
-def _split_parameters(text: str) -> tuple[str, str | None]:
-    lines = text.split("\n")
-    if lines and _PARAMS.match(lines[-1]):
-        lines.pop()
-    for i, line in enumerate(lines):
-        if line.startswith(_NEGATIVE):
-            negative = "\n".join([line[len(_NEGATIVE) :].lstrip(" "), *lines[i + 1 :]])
-            return "\n".join(lines[:i]), negative
-    return "\n".join(lines), None
+    record = record_from_texts(read_png_text_file(path), path=path)
+    negative = record.negative_prompt or None
+    return Source(str(path), "png", None, (PromptRecord(0, record.prompt, negative),))
 
 
 def write_atomic(path: str | os.PathLike[str], text: str) -> None:

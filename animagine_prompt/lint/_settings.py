@@ -1,21 +1,26 @@
-"""Lint settings: which rules run, per-rule options, the fail level, and where tag data and LoRAs are.
+"""Lint settings: which rules run, per-rule options, the fail level, and where tags, presets and LoRAs are.
 
-They come from the ``[tool.animagine-prompt.lint]`` table of the closest ``pyproject.toml`` or
-``animagine-prompt.toml``; command-line flags override them.
+They come from the project configuration (:mod:`animagine_prompt.config`, the one loader every
+command shares): the ``[tool.animagine-prompt.lint]`` table of ``pyproject.toml`` or ``[lint]`` of
+``animagine-prompt.toml`` is checked here, while ``tags``, ``presets`` and ``lora-dir`` sit in the
+table above it, shared with the other commands. Command-line flags override both.
 """
 
 from __future__ import annotations
 
-import sys
+import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.errors import ConfigError
 
-__all__ = ["LintSettings", "find_config", "load_settings"]
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.config import Config
+
+__all__ = ["LintSettings", "load_settings"]
 
 # A plain dataclass rather than a pydantic model: `animagine-prompt lint` must start fast, and
 # building a model class costs more than the whole lint of a prompt.
@@ -29,12 +34,18 @@ def _codes(key: str, value: Any) -> tuple[str, ...]:
     return tuple(v.strip() for v in value)
 
 
-def _paths(key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
+def _paths(key: str, value: Any) -> tuple[Path, ...]:
+    if isinstance(value, (str, Path)):
         value = [value]
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
+    if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, Path)) for v in value):
         raise ValueError(f"{key}: expected a list of paths")
-    return tuple(value)
+    return tuple(Path(v) for v in value)
+
+
+def _optional_path(key: str, value: Any) -> Path | None:
+    if value is not None and not isinstance(value, (str, Path)):
+        raise ValueError(f"{key}: expected a path")
+    return None if value is None else Path(value)
 
 
 def _severity(key: str, value: Any) -> Severity:
@@ -56,19 +67,14 @@ def _bool(key: str, value: Any) -> bool:
     return value
 
 
-def _optional_str(key: str, value: Any) -> str | None:
-    if value is not None and not isinstance(value, str):
-        raise ValueError(f"{key}: expected a string")
-    return value
-
-
 def _dialect(key: str, value: Any) -> str:
     if value not in ("a1111", "comfy", "novelai"):
         raise ValueError(f"{key}: expected a1111, comfy or novelai, got {value!r}")
     return str(value)
 
 
-_CHECKS = {
+#: Keys of the lint table, each with its check.
+_LINT_KEYS = {
     "select": lambda k, v: None if v is None else _codes(k, v),
     "extend_select": _codes,
     "ignore": _codes,
@@ -76,9 +82,10 @@ _CHECKS = {
     "fail_on": _severity,
     "rules": _rules,
     "dialect": _dialect,
-    "tags": _paths,
-    "lora_dir": _optional_str,
 }
+#: Fields filled from the shared table above the lint table (``Config``), never from the lint table.
+_SHARED_KEYS = {"tags": _paths, "presets": _paths, "lora_dir": _optional_path}
+_CHECKS = {**_LINT_KEYS, **_SHARED_KEYS}
 
 
 @dataclass(frozen=True)
@@ -100,32 +107,67 @@ class LintSettings:
     #: Per-rule options, keyed by code or rule name: ``{"S005": {"max": 2.5}}``.
     rules: dict[str, dict[str, Any]] = field(default_factory=dict, hash=False)
     dialect: str = "a1111"
-    #: Extra tag files (CSV or word lists) on top of the bundled vocabulary.
-    tags: tuple[str, ...] = ()
+    #: The config file's tag files (CSV or word lists) on top of the bundled vocabulary.
+    tags: tuple[Path, ...] = ()
+    #: The config file's preset files or folders, read over the bundled and user presets.
+    presets: tuple[Path, ...] = ()
     #: A folder of LoRA files; when set, ``<lora:name>`` must name one of them (S105).
-    lora_dir: str | None = None
+    lora_dir: Path | None = None
 
     def __post_init__(self) -> None:
         for name, check in _CHECKS.items():
             object.__setattr__(self, name, check(name, getattr(self, name)))
 
     @classmethod
-    def from_mapping(cls, raw: Mapping[str, Any], *, source: object = None) -> LintSettings:
-        """Settings from a config table; keys may use ``-`` or ``_``; errors name the file.
+    def from_mapping(cls, raw: Mapping[str, Any], *, source: object = None, table: str = "") -> LintSettings:
+        """Settings from a lint table; keys may use ``-`` or ``_``; errors name the file, table and key.
+
+        ``table`` is how the file names the lint table (default ``[tool.animagine-prompt.lint]``).
 
         >>> LintSettings.from_mapping({"selct": ["T"]}, source="pyproject.toml")
         Traceback (most recent call last):
         ...
-        animagine_prompt.errors.ConfigError: pyproject.toml: [tool.animagine-prompt.lint] selct: unknown key
+        animagine_prompt.errors.ConfigError: pyproject.toml: [tool.animagine-prompt.lint] selct: unknown key; \
+the known keys are select, extend-select, ignore, preview, fail-on, rules, dialect
+        >>> LintSettings.from_mapping({"tags": ["my.csv"]}, table="[lint]")
+        Traceback (most recent call last):
+        ...
+        animagine_prompt.errors.ConfigError: [lint] tags: set it at the top level of the file, \
+where every command reads it, not in the lint table
         """
+        table = table or "[tool.animagine-prompt.lint]"
         data = {str(key).replace("-", "_"): value for key, value in raw.items()}
         for key in data:
-            if key not in _CHECKS:
-                raise ConfigError(f"[tool.animagine-prompt.lint] {key}: unknown key", path=source)
+            if key in _SHARED_KEYS:
+                where = "at the top level of the file" if table == "[lint]" else "in [tool.animagine-prompt]"
+                raise _error(
+                    f"{table} {key.replace('_', '-')}: set it {where}, where every command reads it, "
+                    "not in the lint table",
+                    source,
+                    key,
+                )
+            if key not in _LINT_KEYS:
+                known = ", ".join(k.replace("_", "-") for k in _LINT_KEYS)
+                raise _error(f"{table} {key}: unknown key; the known keys are {known}", source, key)
         try:
             return cls(**data)
         except ValueError as exc:
-            raise ConfigError(f"[tool.animagine-prompt.lint] {exc}", path=source) from None
+            key = str(exc).split(":", 1)[0]
+            raise _error(f"{table} {str(exc).replace(key, key.replace('_', '-'), 1)}", source, key) from None
+
+    @classmethod
+    def from_config(cls, config: Config) -> LintSettings:
+        """Settings from a loaded project configuration: its lint table plus its tag, preset and LoRA paths.
+
+        >>> from animagine_prompt.config import Config
+        >>> s = LintSettings.from_config(Config(tags=("a.csv",), lint={"ignore": "T004"}))
+        >>> s.ignore, s.tags
+        (('T004',), (PosixPath('a.csv'),))
+        """
+        source = config.source
+        table = "[lint]" if source is not None and source.name != "pyproject.toml" else ""
+        settings = cls.from_mapping(config.lint, source=source, table=table)
+        return replace(settings, tags=config.tags, presets=config.presets, lora_dir=config.lora_dir)
 
     def rule_options(self, code: str, name: str = "") -> dict[str, Any]:
         """The options configured for a rule, found by its code or its name.
@@ -152,56 +194,42 @@ class LintSettings:
             raise ConfigError(str(exc)) from None
 
 
-def _read_toml(path: Path) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - Python 3.10
-        import tomli as tomllib
+def _error(message: str, source: object, key: str) -> ConfigError:
+    """A ConfigError naming the file and, when the key can be found in it, its line."""
+    return ConfigError(message, path=source, line=_key_line(source, key))
+
+
+def _key_line(source: object, key: str) -> int | None:
+    # Read again only on this error path: the loader hands over values, not their positions.
+    if source is None:
+        return None
     try:
-        with path.open("rb") as handle:
-            return tomllib.load(handle)
-    except OSError as exc:
-        raise ConfigError(f"cannot read the config file ({exc.strerror})", path=path) from None
-    except tomllib.TOMLDecodeError as exc:
-        raise ConfigError(f"invalid TOML: {exc}", path=path) from None
-
-
-def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
-    """The animagine-prompt table of a config file, or ``None`` when a pyproject.toml has none."""
-    if path.name == "pyproject.toml":
-        table = data.get("tool", {}).get("animagine-prompt")
-        return table if isinstance(table, dict) else None
-    return data
-
-
-def find_config(start: str | Path | None = None) -> Path | None:
-    """The closest ``animagine-prompt.toml``, or ``pyproject.toml`` with a ``[tool.animagine-prompt]``
-    table, in ``start`` (default: the current directory) or a folder above it. The closest wins;
-    nothing is merged from further up.
-
-    >>> import tempfile, pathlib
-    >>> root = pathlib.Path(tempfile.mkdtemp())
-    >>> _ = (root / "animagine-prompt.toml").write_text("[lint]\\nignore = ['T004']\\n")
-    >>> (root / "sub").mkdir(); find_config(root / "sub") == root / "animagine-prompt.toml"
-    True
-    """
-    folder = Path(start or Path.cwd()).resolve()
-    for candidate in (folder, *folder.parents):
-        own = candidate / "animagine-prompt.toml"
-        if own.is_file():
-            return own
-        project = candidate / "pyproject.toml"
-        if project.is_file() and _tool_table(project, _read_toml(project)) is not None:
-            return project
+        lines = Path(str(source)).read_text(encoding="utf-8").splitlines()
+    except (OSError, UnicodeDecodeError):
+        return None
+    header = re.compile(r"^\s*\[\s*(tool\s*\.\s*[\"']?animagine-prompt[\"']?\s*\.\s*)?lint\s*[.\]]")
+    spelled = "|".join(re.escape(k) for k in {key, key.replace("_", "-")})
+    assignment = re.compile(rf"^\s*[\"']?({spelled})[\"']?\s*[=.]")
+    inside = False
+    for number, line in enumerate(lines, start=1):
+        if line.lstrip().startswith("["):
+            inside = bool(header.match(line))
+            # `[lint.rules.S007]`-style tables name the key in the header itself.
+            if inside and re.search(rf"\blint\s*\.\s*[\"']?({spelled})\b", line):
+                return number
+            continue
+        if inside and assignment.match(line):
+            return number
     return None
 
 
 def load_settings(path: str | Path | None = None, *, start: str | Path | None = None) -> LintSettings:
-    """Settings from ``path``, or from the closest config file; defaults when there is none.
+    """Settings from the configuration file at ``path``, or from the closest one above ``start``
+    (default: the current folder); defaults when there is none.
 
-    The lint table is ``[tool.animagine-prompt.lint]`` in pyproject.toml and ``[lint]`` in
-    animagine-prompt.toml; ``tags`` and ``lora-dir`` may also sit in the table above it, shared
-    with the other commands. Relative paths in them are taken from the config file's folder.
+    The file is read by :func:`animagine_prompt.config.load_config`, so relative paths in it are
+    taken from its folder. ``path`` must be a file that loader would pick in its folder: an
+    ``animagine-prompt.toml``, or a ``pyproject.toml`` with a ``[tool.animagine-prompt]`` table.
 
     >>> import tempfile, pathlib
     >>> root = pathlib.Path(tempfile.mkdtemp())
@@ -209,21 +237,19 @@ def load_settings(path: str | Path | None = None, *, start: str | Path | None = 
     >>> load_settings(start=root).fail_on.value
     'warning'
     """
-    config = Path(path) if path is not None else find_config(start)
-    if config is None:
-        return LintSettings()
-    table = _tool_table(config, _read_toml(config)) or {}
-    lint = table.get("lint", {})
-    if not isinstance(lint, dict):
-        raise ConfigError("the lint table must be a table of settings", path=config)
-    raw = dict(lint)
-    for key in ("tags", "lora-dir", "lora_dir", "dialect"):
-        if key in table and key.replace("_", "-") not in raw and key.replace("-", "_") not in raw:
-            raw[key] = table[key]
-    settings = LintSettings.from_mapping(raw, source=config)
-    base = config.parent
-    tags = tuple(str(base / t) if not Path(t).is_absolute() else t for t in settings.tags)
-    lora_dir = settings.lora_dir
-    if lora_dir is not None and not Path(lora_dir).expanduser().is_absolute():
-        lora_dir = str(base / lora_dir)
-    return settings.merged(tags=tags, lora_dir=lora_dir)
+    from animagine_prompt.config import CONFIG_FILE, load_config
+
+    if path is None:
+        return LintSettings.from_config(load_config(None if start is None else Path(start)))
+    named = Path(path).expanduser()
+    if not named.is_file():
+        raise ConfigError("no such configuration file; check the --config path", path=named)
+    config = load_config(named.parent)
+    if config.source is None or config.source != named.resolve():
+        found = "no configuration" if config.source is None else f"{config.source.name} instead"
+        raise ConfigError(
+            f"not a configuration file the loader can use (it found {found}): name an {CONFIG_FILE}, "
+            "or a pyproject.toml with a [tool.animagine-prompt] table",
+            path=named,
+        )
+    return LintSettings.from_config(config)

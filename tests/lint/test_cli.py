@@ -106,7 +106,7 @@ def test_config_discovery_closest_wins(
     assert main(["lint", "a BREAK b", "--fail-on", "warning"]) == 1
     (inner / "animagine-prompt.toml").write_text("[lint]\nselct = []\n")
     assert main(["lint", "a"]) == 2
-    assert "animagine-prompt.toml: [tool.animagine-prompt.lint] selct: unknown key" in capsys.readouterr().err
+    assert "animagine-prompt.toml:2: [lint] selct: unknown key; the known keys are select," in capsys.readouterr().err
 
 
 def test_lora_dir_option(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
@@ -157,3 +157,145 @@ def test_console_script_reads_stdin(tmp_path: Path) -> None:
     assert done.returncode == 0, done.stderr
     assert done.stdout == "1girl, smile\nNegative prompt: lowres\n"
     assert json.loads(done.stderr) == []
+
+
+def _tag_file(folder: Path, name: str, tag: str) -> Path:
+    path = folder / name
+    path.write_text(f"{tag},4,5000,\n", encoding="utf-8")
+    return path
+
+
+def _suggested(capsys: pytest.CaptureFixture[str]) -> set[str]:
+    found = json.loads(capsys.readouterr().out)
+    return {d["message"].split("did you mean ")[1].strip("'?") for d in found if d["code"] == "T003"}
+
+
+TYPOS = "1girl, zorblax the grat, quintessa prme, velmora ash"
+
+
+def test_tag_sources_cli_over_environment_over_config(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "tags").mkdir()
+    _tag_file(tmp_path / "tags", "config.csv", "zorblax_the_great")
+    env = _tag_file(tmp_path, "env.csv", "quintessa_prime")
+    cli = _tag_file(tmp_path, "cli.csv", "velmorra_ash")
+    # Relative to the config file's folder, not the current one.
+    (tmp_path / "animagine-prompt.toml").write_text('tags = ["tags/config.csv"]\n')
+    monkeypatch.chdir(tmp_path / "tags")
+    args = ["lint", TYPOS, "--select", "T003", "--format", "json"]
+    assert main(args) == 0
+    assert _suggested(capsys) == {"zorblax the great"}
+    monkeypatch.setenv("ANIMAGINE_PROMPT_TAGS", str(env))
+    assert main(args) == 0
+    assert _suggested(capsys) == {"quintessa prime"}
+    assert main([*args, "--tags", str(cli)]) == 0
+    assert _suggested(capsys) == {"velmorra ash"}
+
+
+def test_tags_in_the_lint_table_point_to_the_shared_table(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    toml = '[tool.animagine-prompt]\n\n[tool.animagine-prompt.lint]\ntags = ["a.csv"]\n'
+    (tmp_path / "pyproject.toml").write_text(toml)
+    assert main(["lint", "1girl"]) == 2
+    err = capsys.readouterr().err
+    assert "pyproject.toml:4: [tool.animagine-prompt.lint] tags: set it in [tool.animagine-prompt]" in err
+
+
+def test_config_errors_from_the_shared_loader_name_file_and_key(
+    tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    (tmp_path / "animagine-prompt.toml").write_text('lora-dir = "x"\ndialect = "comfy"\n')
+    assert main(["lint", "1girl"]) == 2
+    assert "animagine-prompt.toml:2: unknown key 'dialect'" in capsys.readouterr().err
+    (tmp_path / "animagine-prompt.toml").write_text('[lint]\nfail-on = "fatal"\n')
+    assert main(["lint", "1girl"]) == 2
+    assert "animagine-prompt.toml:2: [lint] fail-on: expected info, warning or error" in capsys.readouterr().err
+
+
+def test_config_option_names_a_file(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    other = tmp_path / "other"
+    other.mkdir()
+    (other / "pyproject.toml").write_text('[tool.animagine-prompt.lint]\nfail-on = "warning"\n')
+    assert main(["lint", "1girl, , smile"]) == 0
+    assert main(["lint", "1girl, , smile", "--config", str(other / "pyproject.toml")]) == 1
+    (other / "custom.toml").write_text('[lint]\nfail-on = "warning"\n')
+    assert main(["lint", "1girl", "--config", str(other / "custom.toml")]) == 2
+    assert "custom.toml: not a configuration file the loader can use" in capsys.readouterr().err
+    assert main(["lint", "1girl", "--config", str(other / "missing.toml")]) == 2
+    assert "no such configuration file" in capsys.readouterr().err
+
+
+def _quality_preset(folder: Path, name: str = "mine.yaml") -> Path:
+    folder.mkdir(parents=True, exist_ok=True)
+    path = folder / name
+    path.write_text(
+        "quality:\n"
+        "  - name: my-aesthetic\n"
+        "    prompt: 'masterpiece, glimmerwave aesthetic, {prompt}'\n"
+        "    negative_prompt: 'murkfog quality, lowres'\n",
+        encoding="utf-8",
+    )
+    return path
+
+
+def _p001(capsys: pytest.CaptureFixture[str]) -> list[tuple[str, str, str]]:
+    found = json.loads(capsys.readouterr().out)
+    return [(d["field"], d["severity"], d["message"]) for d in found if d["code"] == "P001"]
+
+
+def test_presets_option_teaches_p001_the_presets_quality_tags(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    preset = _quality_preset(tmp_path / "presets")
+    args = ["lint", "1girl, murkfog quality", "--negative", "glimmerwave aesthetic, earrings", "--format", "json"]
+    assert main(args) == 0
+    assert _p001(capsys) == []  # the bundled presets know neither tag
+    assert main([*args, "--presets", str(preset)]) == 0
+    assert _p001(capsys) == [
+        (
+            "prompt",
+            "info",
+            "quality tag 'murkfog quality' is in the prompt; the 'my-aesthetic' quality preset puts "
+            "it in the negative prompt",
+        ),
+        (
+            "negative_prompt",
+            "info",
+            "quality tag 'glimmerwave aesthetic' is in the negative prompt; the "
+            "'my-aesthetic' quality preset puts it in the prompt",
+        ),
+    ]
+    assert main([*args, "--presets", str(preset), "--ignore", "P001"]) == 0
+    assert _p001(capsys) == []
+
+
+def test_presets_come_from_the_config_and_the_user_folder(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "xdg"))
+    args = ["lint", "1girl", "--negative", "glimmerwave aesthetic", "--format", "json"]
+    _quality_preset(tmp_path / "xdg" / "animagine-prompt" / "presets")
+    assert main(args) == 0
+    assert len(_p001(capsys)) == 1
+    monkeypatch.setenv("XDG_CONFIG_HOME", str(tmp_path / "elsewhere"))
+    assert main(args) == 0
+    assert _p001(capsys) == []
+    _quality_preset(tmp_path / "project")
+    (tmp_path / "animagine-prompt.toml").write_text('presets = ["project"]\n')
+    assert main(args) == 0
+    assert len(_p001(capsys)) == 1
+    (tmp_path / "animagine-prompt.toml").write_text('presets = ["project"]\n[lint.rules.P001]\npresets = false\n')
+    assert main(args) == 0
+    assert _p001(capsys) == []
+
+
+def test_presets_load_only_when_a_rule_needs_them(
+    tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    broken = tmp_path / "broken.yaml"
+    broken.write_text("quality: [{name: x, prompt: 'no placeholder'}]\n")
+    args = ["lint", "1girl, murkfog quality", "--presets", str(broken), "--format", "json"]
+    assert main([*args, "--ignore", "P001"]) == 0  # the broken file is never read
+    assert main(args) == 2
+    assert "broken.yaml" in capsys.readouterr().err

@@ -10,9 +10,9 @@ from pathlib import Path
 
 import pytest
 
+from animagine_prompt.cli import main
 from animagine_prompt.errors import InputError, UsageError
 from animagine_prompt.lint._inputs import Source, read_sources, write_atomic
-from animagine_prompt.lint._png import read_png_text
 
 
 def _chunk(kind: bytes, body: bytes) -> bytes:
@@ -95,43 +95,71 @@ def test_yaml_and_json_shape_errors(tmp_path: Path) -> None:
 
 def test_png_a1111_parameters_and_app_metadata(tmp_path: Path) -> None:
     a1111 = tmp_path / "a.png"
-    params = "1girl,\nsmile\nNegative prompt: lowres\nSteps: 28, Sampler: Euler a"
+    params = "1girl,\nsmile\nNegative prompt: lowres\nSteps: 28, Sampler: Euler a, CFG scale: 7"
     a1111.write_bytes(png_with((b"tEXt", b"parameters\x00" + params.encode("latin-1"))))
     app = tmp_path / "b.png"
     meta = json.dumps({"prompt": "1boy, \u00e9", "negative_prompt": "blurry"}).encode()
     itxt = b"metadata\x00\x01\x00\x00\x00" + zlib.compress(meta)
     app.write_bytes(png_with((b"iTXt", itxt)))
+    novelai = tmp_path / "c.png"
+    comment = json.dumps({"prompt": "2girls", "uc": "", "steps": 28}).encode()
+    novelai.write_bytes(png_with((b"tEXt", b"Comment\x00" + comment)))
     sources = read_sources([str(tmp_path)])
     assert [(s.kind, s.records[0].prompt, s.records[0].negative) for s in sources] == [
         ("png", "1girl,\nsmile", "lowres"),
         ("png", "1boy, \u00e9", "blurry"),
+        ("png", "2girls", None),
     ]
     assert not sources[0].writable
 
 
-@pytest.mark.parametrize(
-    ("data", "message"),
-    [
-        (b"not a png", "wrong signature"),
-        (b"\x89PNG\r\n\x1a\n\x00\x00", "chunk header at byte 8 is cut off"),
-        (b"\x89PNG\r\n\x1a\n\xff\xff\xff\xfftEXt", "runs past the end"),
-        (png_with((b"tEXt", b"parameters\x00x"))[:-5] + b"\x00\x00\x00\x00\x00", "fails its checksum"),
-        (png_with((b"zTXt", b"parameters\x00\x00not zlib")), "does not decompress"),
-        (png_with((b"zTXt", b"parameters\x00\x00" + zlib.compress(b"a" * (5 << 20)))), "refusing it"),
-        (png_with((b"iTXt", b"parameters\x00\x00\x00")), "lacks its language fields"),
-        (png_with((b"iTXt", b"parameters\x00\x00\x00\x00\x00\xff\xfe")), "is not UTF-8"),
-        (png_with((b"tEXt", b"\x00no keyword")), "without a valid keyword"),
-    ],
-)
-def test_hostile_png_gives_input_error(data: bytes, message: str) -> None:
-    with pytest.raises(InputError, match=message):
-        read_png_text(data, path="x.png")
+def _text_chunk_with_bad_crc() -> bytes:
+    good = png_with((b"tEXt", b"parameters\x00x"))
+    at = good.index(b"tEXt") + 4 + len(b"parameters\x00x")
+    return good[:at] + b"\x00\x00\x00\x00" + good[at + 4 :]
+
+
+HOSTILE_PNGS = [
+    (b"not a png", "wrong signature"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00", "truncated PNG: no IEND chunk"),
+    (b"\x89PNG\r\n\x1a\n\xff\xff\xff\xfftEXt", "claims 4294967295 bytes"),
+    (b"\x89PNG\r\n\x1a\n\x00\x00\x10\x00IHDR", "runs past the end of the file"),
+    (_text_chunk_with_bad_crc(), "fails its checksum"),
+    (png_with((b"zTXt", b"parameters\x00\x00not zlib")), "does not decompress"),
+    (png_with((b"zTXt", b"parameters\x00\x00" + zlib.compress(b"a" * (9 << 20)))), "refusing it"),
+    (png_with(*[(b"tEXt", b"k%d\x00v" % i) for i in range(600)]), "more than 512 text chunks"),
+    (png_with((b"iTXt", b"parameters\x00\x00\x00")), "lacks its language fields"),
+    (png_with((b"iTXt", b"parameters\x00\x00\x00\x00\x00\xff\xfe")), "is not UTF-8"),
+    (png_with((b"tEXt", b"\x00no keyword")), "has no keyword"),
+    (png_with((b"tEXt", b"metadata\x00{not json")), "'metadata' chunk is not valid JSON"),
+    (png_with((b"tEXt", b"parameters\x001girl\nSteps: x, Sampler: a, Size: 1x1")), "Steps is 'x', not a whole number"),
+]
+
+
+@pytest.mark.parametrize(("data", "message"), HOSTILE_PNGS)
+def test_hostile_png_gives_input_error(data: bytes, message: str, tmp_path: Path) -> None:
+    path = tmp_path / "x.png"
+    path.write_bytes(data)
+    with pytest.raises(InputError, match=message) as caught:
+        read_sources([str(path)])
+    assert caught.value.path == str(path)
+
+
+@pytest.mark.parametrize(("data", "message"), HOSTILE_PNGS[:3])
+def test_hostile_png_exits_2(
+    data: bytes, message: str, tmp_path: Path, monkeypatch: pytest.MonkeyPatch, capsys: pytest.CaptureFixture[str]
+) -> None:
+    monkeypatch.chdir(tmp_path)
+    (tmp_path / "x.png").write_bytes(data)
+    assert main(["lint", "x.png"]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: x.png: ") and message in err and "Traceback" not in err
 
 
 def test_png_without_prompt(tmp_path: Path) -> None:
     path = tmp_path / "plain.png"
     path.write_bytes(png_with((b"tEXt", b"Software\x00paint")))
-    with pytest.raises(InputError, match="neither an A1111 'parameters' nor an Animagine 'metadata'"):
+    with pytest.raises(InputError, match="no generation settings in this PNG \\(text chunks: Software\\)"):
         read_sources([str(path)])
 
 

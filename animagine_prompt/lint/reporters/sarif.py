@@ -72,6 +72,17 @@ def _result(entry: Entry, rule_index: int) -> dict[str, Any]:
     return result
 
 
+def _version() -> str | None:
+    # From the installed distribution: importing the top-level package from here would make
+    # the lint layer depend on the root, which names every layer above it.
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return version("animagine-prompt")
+    except PackageNotFoundError:  # run from a source tree that was never installed
+        return None
+
+
 def sarif_log(report: Report) -> dict[str, Any]:
     """The report as a SARIF log object.
 
@@ -79,23 +90,20 @@ def sarif_log(report: Report) -> dict[str, Any]:
     >>> log["version"], log["runs"][0]["tool"]["driver"]["name"], log["runs"][0]["results"]
     ('2.1.0', 'animagine-prompt', [])
     """
-    from animagine_prompt import __version__
-
     codes = sorted({e.finding.code for e in report.entries})
     index = {code: i for i, code in enumerate(codes)}
+    driver: dict[str, Any] = {"name": "animagine-prompt"}
+    version = _version()
+    if version is not None:
+        driver["version"] = version
+    driver["informationUri"] = "https://pypi.org/project/animagine-prompt/"
+    driver["rules"] = [_rule_descriptor(code) for code in codes]
     return {
         "$schema": SCHEMA,
         "version": "2.1.0",
         "runs": [
             {
-                "tool": {
-                    "driver": {
-                        "name": "animagine-prompt",
-                        "version": __version__,
-                        "informationUri": "https://pypi.org/project/animagine-prompt/",
-                        "rules": [_rule_descriptor(code) for code in codes],
-                    }
-                },
+                "tool": {"driver": driver},
                 "columnKind": "unicodeCodePoints",
                 "results": [_result(e, index[e.finding.code]) for e in report.entries],
             }

@@ -3,9 +3,95 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
+from dataclasses import dataclass, replace
+from typing import Any
 
+from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
-from animagine_prompt.lint._rule import Finding, Rule
+from animagine_prompt.lint._rule import Finding, Option, Rule
+
+#: Danbooru categories of content tags (general, artist, copyright, character): a preset that
+#: names one (`earrings`, `pubic hair`) describes the picture, not its quality.
+_CONTENT_CATEGORIES = frozenset({0, 1, 3, 4})
+
+
+@dataclass(frozen=True)
+class PresetQualityTags:
+    """Quality tags taught by the loaded quality presets: canonical tag -> the preset that uses it,
+    for the prompt side (``high``) and the negative side (``low``).
+
+    >>> tags = PresetQualityTags({"very_aesthetic": "Standard v3.1"}, {})
+    >>> tags.side("very_aesthetic"), tags.side("1girl")
+    ('prompt', None)
+    """
+
+    high: dict[str, str]
+    low: dict[str, str]
+
+    def side(self, key: str) -> str | None:
+        """``"prompt"`` or ``"negative_prompt"``: where the presets put the tag ``key``; ``None`` when they do not.
+
+        >>> PresetQualityTags({}, {"displeasing": "Standard v3.1"}).side("displeasing")
+        'negative_prompt'
+        """
+        if key in self.high:
+            return "prompt"
+        if key in self.low:
+            return "negative_prompt"
+        return None
+
+
+def quality_tags_of(library: Any, database: Any) -> PresetQualityTags:
+    """The quality tags of ``library``'s quality presets, as the tag ``database`` sees them.
+
+    A tag counts when the presets put it on one side only, and the database knows it neither
+    as a content tag (``earrings``) nor as a special tag (``masterpiece`` and ``nsfw`` are the
+    database's to judge).
+
+    >>> from animagine_prompt.presets import QualityPreset, bundled_presets
+    >>> from animagine_prompt.tags import load_database
+    >>> mine = QualityPreset(name="mine", prompt="very aesthetic, {prompt}, earrings", negative_prompt="displeasing")
+    >>> tags = quality_tags_of([mine], load_database())
+    >>> tags.high, tags.low
+    ({'very_aesthetic': 'mine'}, {'displeasing': 'mine'})
+    """
+    from animagine_prompt.syntax import parse
+    from animagine_prompt.tags import canonical
+
+    presets = library.all("quality") if hasattr(library, "all") else list(library)
+    sides: dict[str, dict[str, str]] = {"prompt": {}, "negative_prompt": {}}
+    for preset in presets:
+        template = preset.prefix + ", " + preset.suffix
+        for side, text in (("prompt", template), ("negative_prompt", preset.negative_prompt)):
+            for item in parse(text).tags():
+                key = canonical(item.text)
+                if key:
+                    sides[side].setdefault(key, preset.display_name)
+    high: dict[str, str] = {}
+    low: dict[str, str] = {}
+    for found, other, out in (
+        (sides["prompt"], sides["negative_prompt"], high),
+        (sides["negative_prompt"], sides["prompt"], low),
+    ):
+        for key, preset_name in found.items():
+            if key in other:
+                continue  # the presets disagree: not a sign of a misplaced tag
+            match = database.lookup(key)
+            if match is not None and match.how in ("exact", "alias"):
+                if match.special is not None or match.category in _CONTENT_CATEGORIES:
+                    continue
+            out[key] = preset_name
+    return PresetQualityTags(high, low)
+
+
+def _needs_presets(match: Any) -> bool:
+    # The preset-derived tags are all unknown to the database or meta tags without a special
+    # meaning, so only such an item makes the presets worth loading.
+    return (
+        match is None
+        or match.how not in ("exact", "alias")
+        or (match.special is None and match.category not in _CONTENT_CATEGORIES)
+    )
 
 
 class MisplacedQualityTag(Rule):
@@ -15,6 +101,14 @@ class MisplacedQualityTag(Rule):
     Reports Animagine XL 2.0's quality modifiers on the wrong side: the low ones (`normal
     quality`, `low quality`, `worst quality`) in the prompt, and the high ones (`masterpiece`,
     `best quality`, `high quality`) in the negative prompt.
+
+    It also knows the quality tags of the loaded quality presets (the bundled ones, the user's
+    preset folder, the config's `presets` and `--presets`): a tag that the presets put only
+    around the prompt (`very aesthetic`) is reported in the negative prompt, and one they put
+    only in the negative (`displeasing`) is reported in the prompt. Tags the tag database knows
+    as content tags (`earrings`, `bad hands`) are left alone, wherever a preset puts them, and
+    these findings are only `info`: a preset's word (`text`, `3d`) may be wanted on purpose.
+    Set the option `presets = false` to check the model card's modifiers only.
 
     ## Why it matters
     The model card trained these tags on aesthetic scores: `worst quality` in the prompt asks
@@ -38,20 +132,41 @@ class MisplacedQualityTag(Rule):
 
     code = "P001"
     name = "misplaced-quality-tag"
-    needs = frozenset({"tags"})
+    needs = frozenset({"tags", "presets"})
+    options = {
+        "presets": Option(True, "also check the quality tags of the loaded quality presets"),
+    }
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        """Report quality modifiers whose rank belongs to the other prompt."""
+        """Report quality modifiers whose rank, or whose side in the quality presets, is the other prompt's."""
         db = ctx.database
-        for item in ctx.tags:
+        here = "negative_prompt" if ctx.negative else "prompt"
+        for item, key in zip(ctx.tags, ctx.keys, strict=True):
             match = db.lookup(item.text)
             special = None if match is None or match.how not in ("exact", "alias") else match.special
-            if special is None or special.kind != "quality":
-                continue
-            if ctx.negative and special.rank <= 2:
-                where = "the negative prompt; it belongs in the prompt"
-            elif not ctx.negative and special.is_negative:
-                where = "the prompt; it belongs in the negative prompt"
-            else:
-                continue
-            yield self.finding(ctx, f"quality tag {item.text!r} is in {where}", item.span)
+            if special is not None:
+                if special.kind != "quality":
+                    continue
+                if ctx.negative and special.rank <= 2:
+                    where = "the negative prompt; it belongs in the prompt"
+                elif not ctx.negative and special.is_negative:
+                    where = "the prompt; it belongs in the negative prompt"
+                else:
+                    continue
+                yield self.finding(ctx, f"quality tag {item.text!r} is in {where}", item.span)
+            elif self.config["presets"] and _needs_presets(match):
+                tags = ctx.resources.memo("preset-quality-tags", lambda: quality_tags_of(ctx.resources.presets(), db))
+                side = tags.side(key)
+                if side is None or side == here:
+                    continue
+                preset = (tags.high if side == "prompt" else tags.low)[key]
+                place = "prompt" if side == "prompt" else "negative prompt"
+                finding = self.finding(
+                    ctx,
+                    f"quality tag {item.text!r} is in the {'negative prompt' if ctx.negative else 'prompt'}; "
+                    f"the {preset!r} quality preset puts it in the {place}",
+                    item.span,
+                )
+                # A preset's word is weaker evidence than the model card's own modifiers:
+                # `text` or `3d` may be wanted on purpose.
+                yield replace(finding, severity=Severity.INFO)
