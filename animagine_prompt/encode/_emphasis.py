@@ -23,16 +23,34 @@ EMPHASIS_MODES: tuple[str, ...] = ("original", "no_norm", "lerp_empty", "ignore"
 _RATIO_BAND = (0.5, 2.0)
 
 
-@dataclass(frozen=True)
+@dataclass(frozen=True, eq=False)
 class EmphasisResult:
-    """Weighted hidden states (float32) and the chunks where ``original`` fell back to ``no_norm``.
+    """Weighted hidden states (float32) and where ``original`` fell back to ``no_norm``.
 
-    ``fallbacks`` holds ``(chunk_index, ratio)`` pairs, ``ratio`` being the rescaling factor that
-    was refused (unweighted mean over weighted mean).
+    ``refused`` (one flag per chunk) and ``ratio`` (unweighted mean over weighted mean) stay on
+    the tensors' device, so that applying emphasis never waits for the accelerator; reading
+    ``fallbacks`` does.
+
+    >>> r = apply_emphasis(torch.ones(1, 2, 1), torch.tensor([[1.0, 9.0]]), "original")
+    >>> [(i, round(x, 3)) for i, x in r.fallbacks]
+    [(0, 0.2)]
     """
 
     z: torch.Tensor
-    fallbacks: tuple[tuple[int, float], ...] = ()
+    refused: torch.Tensor | None = None
+    ratio: torch.Tensor | None = None
+
+    @property
+    def fallbacks(self) -> tuple[tuple[int, float], ...]:
+        """``(chunk_index, ratio)`` for each chunk that kept the plain product.
+
+        >>> apply_emphasis(torch.ones(1, 2, 1), torch.tensor([[1.0, 1.5]]), "original").fallbacks
+        ()
+        """
+        if self.refused is None or self.ratio is None:
+            return ()
+        flags, ratios = self.refused.tolist(), self.ratio.tolist()
+        return tuple((i, float(ratios[i])) for i, flag in enumerate(flags) if flag)
 
 
 def apply_emphasis(
@@ -75,12 +93,14 @@ def apply_emphasis(
     z = z.float()
     if mode == "ignore":
         return EmphasisResult(z)
-    w = weights.to(device=z.device, dtype=torch.float32)
-    if w.shape != z.shape[:2]:
-        raise ValueError(f"weights of shape {tuple(w.shape)} do not match hidden states {tuple(z.shape)}")
-    weighted_rows = (w != 1.0).any(dim=1)
+    if weights.shape != z.shape[:2]:
+        raise ValueError(f"weights of shape {tuple(weights.shape)} do not match hidden states {tuple(z.shape)}")
+    # decided where the weights live (the CPU, from the token plan): no wait for the accelerator
+    weighted_rows = (weights != 1.0).any(dim=1)
     if not bool(weighted_rows.any()):
         return EmphasisResult(z)
+    w = weights.to(device=z.device, dtype=torch.float32)
+    weighted_rows = weighted_rows.to(z.device)
     w3 = w.unsqueeze(-1)
     if mode == "lerp_empty":
         if empty is None:
@@ -99,5 +119,4 @@ def apply_emphasis(
     # unweighted chunks are left bit-identical rather than multiplied by a ratio of exactly 1
     factor = torch.where(keep & weighted_rows, ratio, torch.ones_like(ratio))
     out = torch.where(weighted_rows[:, None, None], scaled * factor[:, None, None], z)
-    refused = (weighted_rows & ~keep).nonzero().flatten().tolist()
-    return EmphasisResult(out, tuple((int(i), float(ratio[i])) for i in refused))
+    return EmphasisResult(out, weighted_rows & ~keep, ratio)

@@ -319,19 +319,15 @@ class PromptEncoder:
         raw, passes = self._run(rows_per_encoder, layer)
 
         empties = [raw[index][empty_rows[index]].hidden if needs_empty else None for index in range(2)]
-        embeds = []
-        for side, name in zip(sides, ("prompt", "negative prompt")[: len(sides)], strict=True):
-            per_encoder = []
-            for index in range(2):
-                z = torch.stack([raw[index][row].hidden for row in side.rows[index]])
-                result = apply_emphasis(z, side.weights, emphasis, empty=empties[index])
-                for chunk, ratio in result.fallbacks:
-                    notes.append(
-                        f"{name} chunk {chunk + 1}, {_ENCODER_NAMES[index]}: original emphasis would "
-                        f"rescale by {ratio:.3g}, outside [0.5, 2]; used no_norm for that chunk"
-                    )
-                per_encoder.append(result.z)
-            embeds.append(torch.cat(per_encoder, dim=-1))
+        # both sides in one stack per encoder: emphasis works chunk by chunk, so they do not mix
+        weights = torch.cat([side.weights for side in sides])
+        results = []
+        for index in range(2):
+            z = torch.stack([raw[index][row].hidden for side in sides for row in side.rows[index]])
+            results.append(apply_emphasis(z, weights, emphasis, empty=empties[index]))
+        joined = torch.cat([result.z for result in results], dim=-1)
+        count = len(positive.plan.chunks)
+        embeds = [joined[:count], joined[count:]]
         pooled = [raw[1][side.rows[1][0]].pooled for side in sides]
         if pooled[0] is None:
             raise UsageError(
@@ -364,11 +360,22 @@ class PromptEncoder:
         def finish_pooled(vector: torch.Tensor) -> torch.Tensor:
             return vector.reshape(1, -1).to(device=device, dtype=dtype).repeat(num_images_per_prompt, 1)
 
+        tensors = {
+            "prompt_embeds": finish(embeds[0]),
+            "pooled_prompt_embeds": finish_pooled(pooled[0]),
+            "negative_prompt_embeds": finish(negative_embeds),
+            "negative_pooled_prompt_embeds": finish_pooled(negative_pooled),
+        }
+        # last, once everything is queued: reading the fallback flags waits for the device
+        for index, result in enumerate(results):
+            for chunk, ratio in result.fallbacks:
+                side, number = ("prompt", chunk + 1) if chunk < count else ("negative prompt", chunk - count + 1)
+                notes.append(
+                    f"{side} chunk {number}, {_ENCODER_NAMES[index]}: original emphasis would rescale by "
+                    f"{ratio:.3g}, outside [0.5, 2]; used no_norm for that chunk"
+                )
         return Conditioning(
-            prompt_embeds=finish(embeds[0]),
-            pooled_prompt_embeds=finish_pooled(pooled[0]),
-            negative_prompt_embeds=finish(negative_embeds),
-            negative_pooled_prompt_embeds=finish_pooled(negative_pooled),
+            **tensors,
             plan=positive.plan,
             negative_plan=None if negative is None else negative.plan,
             emphasis=emphasis,
