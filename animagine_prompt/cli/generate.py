@@ -197,8 +197,9 @@ class _ImageMaker:
 
         vae = None if (args.vae or "").lower() == "none" else (args.vae or _DEFAULT_VAE)
         self.model = args.model or _DEFAULT_MODEL
-        self.pipe = load(self.model, vae=vae, device=device or args.device, dtype=args.dtype)
-        self.lora_dir = args.lora_dir
+        self.pipe = load(self.model, vae=vae, device=device or args.device, dtype=args.dtype, lora_dir=args.lora_dir)
+        # our progress display replaces diffusers' per-call bars
+        self.pipe.pipe.set_progress_bar_config(disable=True)
 
     def make(self, job, on_step) -> bytes:
         from animagine_prompt.presets import Hires
@@ -208,7 +209,7 @@ class _ImageMaker:
         if s.hires:
             options = {"upscale_by": s.hires_upscale, "strength": s.hires_strength, "method": s.hires_method}
             hires = Hires(**{k: v for k, v in options.items() if v is not None})
-        results = self.pipe.generate(
+        generation = self.pipe.generate(
             job.prompt,
             s.negative or None,
             quality=s.quality,
@@ -223,19 +224,23 @@ class _ImageMaker:
             clip_skip=s.clip_skip,
             callback=on_step,
         )
-        result = results[0]
-        return encode_png(result.image, result.built, model=self.model)
+        return encode_png(generation, model=self.model, emphasis=s.emphasis, clip_skip=s.clip_skip)
 
 
-def encode_png(image: Any, built: Any, *, model: str | None) -> bytes:
-    """``image`` (a PIL image) as PNG bytes carrying the A1111 ``parameters`` text and the app's ``metadata``."""
+def encode_png(
+    generation: Any, *, model: str | None, emphasis: str | None = None, clip_skip: int | None = None
+) -> bytes:
+    """The first image of a ``Generation`` as PNG bytes carrying the A1111 ``parameters`` text and the
+    Animagine app's ``metadata`` JSON."""
     import io
     from datetime import datetime
 
     from animagine_prompt import __version__
     from animagine_prompt.metadata import GenerationRecord, app_metadata_text, set_png_text
 
+    built = generation.prompt
     hires = built.hires
+    name = model_name(model)
     record = GenerationRecord(
         prompt=built.prompt,
         negative_prompt=built.negative_prompt,
@@ -243,20 +248,21 @@ def encode_png(image: Any, built: Any, *, model: str | None) -> bytes:
         height=built.height,
         steps=built.steps,
         guidance=built.guidance,
-        seed=built.seed,
+        seed=generation.seed,
         sampler=built.sampler,
-        model=model_name(model),
+        model=name,
         hires_upscale=None if hires is None else hires.upscale_by,
         hires_strength=None if hires is None else hires.strength,
         hires_method=None if hires is None else hires.method,
-        clip_skip=getattr(built, "clip_skip", None),
-        emphasis=getattr(built, "emphasis", None),
+        clip_skip=clip_skip,
+        emphasis=emphasis,
         extra=(("Version", f"animagine-prompt {__version__}"),),
     )
     buffer = io.BytesIO()
-    image.save(buffer, format="PNG")
-    app = built.to_metadata(Model={"Model": model_name(model)}, datetime=str(datetime.now()))
-    return set_png_text(buffer.getvalue(), {"parameters": record.parameters_text(), "metadata": app_metadata_text(app)})
+    generation.image.save(buffer, format="PNG")
+    app = generation.metadata(0, Model={"Model": name}, datetime=str(datetime.now()))
+    texts = {"parameters": record.parameters_text(), "metadata": app_metadata_text(app)}
+    return set_png_text(buffer.getvalue(), texts)
 
 
 def model_name(model: str | None) -> str | None:
@@ -297,11 +303,13 @@ def _make_all(batch, share, maker: _ImageMaker, *, show: bool) -> None:
         images = progress.add_task("images", total=len(share.jobs))
         steps = progress.add_task("steps", total=None)
 
-        def on_step(step: int, total: int) -> None:
-            progress.update(steps, completed=step, total=total)
+        def on_step(info) -> None:
+            # info: the pipeline's StepInfo (stage "base" or "hires", step, steps)
+            progress.update(steps, completed=info.step, total=info.steps, description=f"{label} {info.stage}")
 
         for job in share.jobs:
-            progress.update(steps, completed=0, total=None, description=f"image {job.index + 1}")
+            label = f"image {job.index + 1}"
+            progress.update(steps, completed=0, total=None, description=label)
             started = time.perf_counter()
             png = maker.make(job, on_step)
             path = batch.record(job, png, seconds=time.perf_counter() - started)
