@@ -20,6 +20,11 @@ def resolve_scheduler(sampler: Any) -> tuple[type, dict[str, Any]]:
     ('DPMSolverMultistepScheduler', {'use_karras_sigmas': True, 'algorithm_type': 'sde-dpmsolver++'})
     """
     cls = getattr(diffusers, sampler.scheduler, None)
+    backends = getattr(cls, "_backends", None)
+    if isinstance(cls, type) and backends:
+        # diffusers' stand-in for a class whose own dependency (scipy for LMS) is missing
+        needs = " ".join(b for b in backends if b not in ("torch",)) or " ".join(backends)
+        raise PresetError(f"sampler {sampler.name!r} ({sampler.scheduler}) needs {needs}: pip install {needs}")
     # every diffusers scheduler derives from SchedulerMixin; anything else (a pipeline, a model) is a typo
     if not isinstance(cls, type) or not issubclass(cls, diffusers.SchedulerMixin):
         where = "" if sampler.origin == "bundled" else f" (defined in {sampler.origin})"

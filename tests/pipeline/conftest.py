@@ -1,0 +1,111 @@
+"""Fixtures for the generation tests: a tiny random SDXL pipeline saved to disk and loaded through ``load``."""
+
+from __future__ import annotations
+
+import importlib.util
+import sys
+from pathlib import Path
+
+import pytest
+
+pytest.importorskip("torch")
+pytest.importorskip("transformers")
+pytest.importorskip("diffusers")
+
+
+def _load_factory():
+    # the encode tests' factory of random SDXL parts, loaded by path (tests use --import-mode=importlib)
+    name = "animagine_prompt_tests_sdxl_factory"
+    if name in sys.modules:
+        return sys.modules[name]
+    path = Path(__file__).resolve().parents[1] / "encode" / "_factory.py"
+    spec = importlib.util.spec_from_file_location(name, path)
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
+@pytest.fixture(scope="session")
+def sdxl_factory():
+    """The encode tests' ``_factory`` module."""
+    return _load_factory()
+
+
+@pytest.fixture(scope="session")
+def tiny_model_dir(tmp_path_factory, sdxl_factory) -> Path:
+    """A folder holding a tiny random SDXL pipeline written by ``save_pretrained``."""
+    folder = tmp_path_factory.mktemp("tiny-sdxl")
+    sdxl_factory.tiny_sdxl_pipeline(folder)
+    return folder / "pipeline"
+
+
+def _fresh(folder: Path):
+    from animagine_prompt.pipeline import load
+
+    pipe = load(str(folder), vae=None, device="cpu", dtype="fp32")
+    pipe.pipe.set_progress_bar_config(disable=True)
+    return pipe
+
+
+@pytest.fixture(scope="session")
+def shared_pipe(tiny_model_dir):
+    """One ``AnimaginePipeline`` for tests that change nothing on it (no LoRAs, no options)."""
+    return _fresh(tiny_model_dir)
+
+
+@pytest.fixture
+def fresh_pipe(tiny_model_dir):
+    """An ``AnimaginePipeline`` of its own, for tests that load LoRAs or change options."""
+    return _fresh(tiny_model_dir)
+
+
+class UNetLog:
+    """Records the conditioning of every UNet call: ``hidden[i]`` and ``pooled[i]`` for call ``i``."""
+
+    def __init__(self) -> None:
+        self.hidden: list = []
+        self.pooled: list = []
+        self.batch: list[int] = []  # batch size the UNet's layers see (after any pre-hook)
+        self.context_length: list[int] = []  # tokens the first cross-attention layer sees
+
+    @property
+    def calls(self) -> int:
+        return len(self.hidden)
+
+
+@pytest.fixture
+def unet_log():
+    """``with unet_log(pipe) as log:`` records what the UNet of an ``AnimaginePipeline`` received."""
+    from contextlib import contextmanager
+
+    @contextmanager
+    def watch(pipe):
+        log = UNetLog()
+
+        def hook(_module, args, kwargs):
+            log.hidden.append(kwargs["encoder_hidden_states"].detach().clone())
+            log.pooled.append(kwargs["added_cond_kwargs"]["text_embeds"].detach().clone())
+
+        def inner(_module, args):
+            log.batch.append(args[0].shape[0])
+
+        def cross(_module, args, kwargs):
+            if len(log.context_length) < len(log.batch):
+                log.context_length.append(kwargs["encoder_hidden_states"].shape[1])
+
+        unet = pipe.pipe.unet
+        attn2 = next(m for name, m in unet.named_modules() if name.endswith("attn2"))
+        handles = [
+            unet.register_forward_pre_hook(hook, with_kwargs=True),
+            unet.conv_in.register_forward_pre_hook(inner),
+            attn2.register_forward_pre_hook(cross, with_kwargs=True),
+        ]
+        try:
+            yield log
+        finally:
+            for handle in handles:
+                handle.remove()
+
+    return watch
