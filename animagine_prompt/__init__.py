@@ -44,6 +44,8 @@ _EXPORTS: dict[str, str] = {
 _TORCH_EXPORTS: dict[str, str] = {
     "Conditioning": "animagine_prompt.encode",
     "PromptEncoder": "animagine_prompt.encode",
+    "AnimaginePipeline": "animagine_prompt.pipeline",
+    "load": "animagine_prompt.pipeline",
 }
 
 __all__ = sorted([*_EXPORTS, *_TORCH_EXPORTS])
