@@ -32,12 +32,13 @@ class TagItem:
     source: str
 
 
-def split_items(events: Iterable[tuple], source: str) -> list[TagItem]:
-    """Items from a walk in ``all`` mode (every schedule branch and option is an item of its own)."""
+def split_items(events: Iterable[tuple], source: str, begin: int = 0, stop: int | None = None) -> list[TagItem]:
+    """Items from a walk in ``all`` mode (every schedule branch and option is an item of its own);
+    the walked nodes cover ``source[begin:stop]``."""
     items: list[TagItem] = []
     pieces: list[tuple[str, float, int, int]] = []
     # where the current item may start in the source; None: at its text (after a schedule edge)
-    limit: list[int | None] = [0]
+    limit: list[int | None] = [begin]
 
     def flush(end_limit: int | None) -> None:
         text = "".join(p[0] for p in pieces).strip()
@@ -88,5 +89,5 @@ def split_items(events: Iterable[tuple], source: str) -> list[TagItem]:
             else:
                 flush(None)
                 limit[0] = None
-    flush(len(source))
+    flush(len(source) if stop is None else stop)
     return items

@@ -207,7 +207,14 @@ class Prompt:
 
     @cached_property
     def _tags(self) -> list[TagItem]:
-        return split_items(walk(self.tree.children, self.dialect, "all"), self.text)
+        if self._single_part:
+            return split_items(walk(self.tree.children, self.dialect, "all"), self.text)
+        # each AND part without its ":weight", which is not part of any tag
+        items: list[TagItem] = []
+        for sub in self._subprompts:
+            end = sub.nodes[-1].span[1] if sub.nodes and sub.nodes[-1].span else sub.span[0]
+            items.extend(split_items(walk(sub.nodes, self.dialect, "all"), self.text, sub.span[0], end))
+        return items
 
 
 def _split_sub_weight(nodes: list[Node]) -> tuple[list[Node], float]:

@@ -196,3 +196,8 @@ class TestDeviations:
     def test_interleaved_brackets_nest_properly(self):
         # A1111 keeps separate stacks for ( and [; a tree cannot interleave: "]" inside "(" is text.
         assert parse_prompt_attention("[(a]b)") == [("a]b", 1.0)]
+
+
+def test_tags_leave_out_the_sub_prompt_weight():
+    p = parse("a cat, sunset :0.5 AND a dog:1.2")
+    assert [(t.text, t.source) for t in p.tags()] == [("a cat", "a cat"), ("sunset", "sunset"), ("a dog", "a dog")]
