@@ -67,6 +67,7 @@ def quality_tags_of(library: Any, database: Any) -> PresetQualityTags:
                 key = canonical(item.text)
                 if key:
                     sides[side].setdefault(key, preset.display_name)
+    specials = {special.tag for special in database.special_tags()}
     high: dict[str, str] = {}
     low: dict[str, str] = {}
     for found, other, out in (
@@ -76,10 +77,9 @@ def quality_tags_of(library: Any, database: Any) -> PresetQualityTags:
         for key, preset_name in found.items():
             if key in other:
                 continue  # the presets disagree: not a sign of a misplaced tag
-            match = database.lookup(key)
-            if match is not None and match.how in ("exact", "alias"):
-                if match.special is not None or match.category in _CONTENT_CATEGORIES:
-                    continue
+            # Exact, alias and character lookups only: a typo guess says nothing about the tag.
+            if key in specials or database.category_of(key) in _CONTENT_CATEGORIES:
+                continue
             out[key] = preset_name
     return PresetQualityTags(high, low)
 
