@@ -116,6 +116,13 @@ class AnimaginePipeline:
     @property
     def device(self) -> torch.device:
         """Where the UNet runs (the execution device under CPU offload)."""
+        unet = self.pipe.unet
+        if getattr(unet, "_hf_hook", None) is not None or getattr(unet, "_diffusers_hook", None) is not None:
+            return self.pipe._execution_device  # offloaded: the hooks know where it runs
+        # diffusers' _execution_device walks every module (milliseconds); without offload the
+        # UNet's weights say it
+        for parameter in unet.parameters():
+            return parameter.device
         return self.pipe._execution_device
 
     # -- memory and speed -------------------------------------------------------------------------
@@ -334,7 +341,7 @@ class AnimaginePipeline:
 
         scheduler = self._scheduler(built)
         self.pipe.scheduler = scheduler
-        self.encoder.device = self.pipe._execution_device
+        self.encoder.device = self.device
         seeds = tuple((built.seed + i) % 2**64 for i in range(num_images))
         generators = [torch.Generator("cpu").manual_seed(s) for s in seeds]
         generator = generators[0] if num_images == 1 else generators

@@ -10,9 +10,8 @@ SMALL = {"size": (64, 64), "steps": 3}
 
 
 def _diffusers(pipe, prompt, negative, *, seed, scheduler, steps=3, guidance=12.0):
-    from animagine_prompt.presets import bundled_presets
-
     from animagine_prompt.pipeline import scheduler_from_config
+    from animagine_prompt.presets import bundled_presets
 
     raw = pipe.pipe
     raw.scheduler = scheduler_from_config(bundled_presets().sampler(scheduler), pipe._scheduler_config)

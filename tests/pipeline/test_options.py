@@ -4,7 +4,7 @@ import pytest
 import torch
 
 from animagine_prompt.errors import PresetError, UsageError
-from animagine_prompt.pipeline import resolve_scheduler, scheduler_from_config
+from animagine_prompt.pipeline import resolve_scheduler
 from animagine_prompt.presets import SamplerPreset, bundled_presets
 
 
