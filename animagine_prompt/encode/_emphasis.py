@@ -95,12 +95,11 @@ def apply_emphasis(
         return EmphasisResult(z)
     if weights.shape != z.shape[:2]:
         raise ValueError(f"weights of shape {tuple(weights.shape)} do not match hidden states {tuple(z.shape)}")
-    # decided where the weights live (the CPU, from the token plan): no wait for the accelerator
-    weighted_rows = (weights != 1.0).any(dim=1)
-    if not bool(weighted_rows.any()):
-        return EmphasisResult(z)
     w = weights.to(device=z.device, dtype=torch.float32)
-    weighted_rows = weighted_rows.to(z.device)
+    weighted_rows = (w != 1.0).any(dim=1)
+    # a shortcut only where it costs no wait for an accelerator
+    if w.device.type == "cpu" and not bool(weighted_rows.any()):
+        return EmphasisResult(z)
     w3 = w.unsqueeze(-1)
     if mode == "lerp_empty":
         if empty is None:

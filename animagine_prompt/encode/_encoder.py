@@ -10,7 +10,7 @@ import torch
 
 from animagine_prompt.encode._cache import CachedChunk, ChunkCache, encoder_key
 from animagine_prompt.encode._conditioning import Conditioning
-from animagine_prompt.encode._emphasis import EMPHASIS_MODES, apply_emphasis
+from animagine_prompt.encode._emphasis import EMPHASIS_MODES, EmphasisResult, apply_emphasis
 from animagine_prompt.encode._lengths import LENGTH_MODES, match_lengths, plan_lengths
 from animagine_prompt.errors import UsageError
 
@@ -218,35 +218,37 @@ class PromptEncoder:
 
     def _run(self, rows_per_encoder: Sequence[Sequence[tuple[int, ...]]], layer: int) -> tuple[list[dict], int]:
         """Raw outputs for every row of each encoder, from the cache or one batched call per encoder."""
-        results: list[dict] = []
-        passes = 0
+        found: list[dict[tuple[int, ...], CachedChunk]] = []
+        work = []
         for index, rows in enumerate(rows_per_encoder):
             module = self.text_encoders[index]
             device = _execution_device(module)
             # the key prefix is computed once per call: encoder_key walks every parameter
             prefix = (encoder_key(module), str(_module_dtype(module)), str(device), layer)
-            found: dict[tuple[int, ...], CachedChunk] = {}
+            hits: dict[tuple[int, ...], CachedChunk] = {}
             missing: list[tuple[int, ...]] = []
             for row in dict.fromkeys(rows):  # unique, in order
                 entry = self.cache.get((*prefix, row))
                 if entry is None:
                     missing.append(row)
                 else:
-                    found[row] = entry
+                    hits[row] = entry
+            found.append(hits)
             for start in range(0, len(missing), self.max_batch_chunks):
                 batch = missing[start : start + self.max_batch_chunks]
-                ids = torch.tensor(batch, dtype=torch.long, device=device)
-                with torch.no_grad():
-                    output = module(input_ids=ids, output_hidden_states=True)
-                passes += 1
-                hidden = output.hidden_states[layer]
-                pooled = getattr(output, "text_embeds", None)
-                for i, row in enumerate(batch):
-                    entry = CachedChunk(hidden[i], None if pooled is None else pooled[i])
-                    found[row] = entry
-                    self.cache.put((*prefix, row), entry)
-            results.append(found)
-        return results, passes
+                # every input is on the device before the first forward is queued: a copy issued
+                # later would wait for that forward and keep the two encoders from overlapping
+                work.append((index, prefix, batch, torch.tensor(batch, dtype=torch.long).to(device)))
+        for index, prefix, batch, ids in work:
+            with torch.no_grad():
+                output = self.text_encoders[index](input_ids=ids, output_hidden_states=True)
+            hidden = output.hidden_states[layer]
+            pooled = getattr(output, "text_embeds", None)
+            for i, row in enumerate(batch):
+                entry = CachedChunk(hidden[i], None if pooled is None else pooled[i])
+                found[index][row] = entry
+                self.cache.put((*prefix, row), entry)
+        return found, len(work)
 
     def encode(
         self,
@@ -316,15 +318,22 @@ class PromptEncoder:
             if needs_empty:
                 rows.append(empty_rows[index])
             rows_per_encoder.append(rows)
+        weights = torch.cat([side.weights for side in sides])
+        weighted = any(side.weighted for side in sides)
+        if weighted and emphasis != "ignore":
+            # uploaded before the encoders run, for the same reason as their inputs
+            weights = weights.to(_execution_device(self.text_encoders[0]))
         raw, passes = self._run(rows_per_encoder, layer)
 
         empties = [raw[index][empty_rows[index]].hidden if needs_empty else None for index in range(2)]
         # both sides in one stack per encoder: emphasis works chunk by chunk, so they do not mix
-        weights = torch.cat([side.weights for side in sides])
         results = []
         for index in range(2):
             z = torch.stack([raw[index][row].hidden for side in sides for row in side.rows[index]])
-            results.append(apply_emphasis(z, weights, emphasis, empty=empties[index]))
+            if weighted:
+                results.append(apply_emphasis(z, weights, emphasis, empty=empties[index]))
+            else:
+                results.append(EmphasisResult(z.float()))
         joined = torch.cat([result.z for result in results], dim=-1)
         count = len(positive.plan.chunks)
         embeds = [joined[:count], joined[count:]]
