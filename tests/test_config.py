@@ -106,7 +106,7 @@ def test_invalid_toml_gives_line(tmp_path: Path) -> None:
 
 def test_config_is_frozen(tmp_path: Path) -> None:
     config = load_config(tmp_path)
-    with pytest.raises(Exception):  # noqa: B017 - pydantic raises ValidationError on assignment
+    with pytest.raises(AttributeError):  # dataclasses.FrozenInstanceError
         config.tags = (Path("x"),)  # type: ignore[misc]
 
 

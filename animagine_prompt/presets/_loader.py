@@ -139,8 +139,11 @@ def _parse(text: str, path: str, fmt: str) -> Any:
             raise PresetError(message, path=path, line=exc.lineno) from None
     import yaml
 
+    # The C loader (libyaml) is the same safe loader, three times faster: presets load on every
+    # linter start. Pure-Python PyYAML builds lack it.
+    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     try:
-        return yaml.safe_load(text)
+        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)
