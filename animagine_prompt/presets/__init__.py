@@ -10,7 +10,8 @@ disheveled hair, detailed eyes, perfect composition, moist skin, intricate detai
 (896, 1152, 'Euler a')
 
 Names are loaded on first use: importing this package costs almost nothing and never imports
-pydantic, torch or diffusers until a name is used (diffusers only when a scheduler is resolved).
+pydantic until a name is used, and never torch or diffusers: sampler presets name their diffusers
+scheduler as plain data, which ``animagine_prompt.pipeline`` turns into a scheduler.
 """
 
 from __future__ import annotations
@@ -36,8 +37,6 @@ _EXPORTS: dict[str, str] = {
     "bundled_presets": "._library",
     "load_presets": "._library",
     "read_preset_file": "._loader",
-    "resolve_scheduler": "._sampler",
-    "scheduler_from_config": "._sampler",
     "user_preset_dir": "._library",
 }
 
@@ -58,8 +57,6 @@ __all__ = [
     "bundled_presets",
     "load_presets",
     "read_preset_file",
-    "resolve_scheduler",
-    "scheduler_from_config",
     "user_preset_dir",
 ]
 
@@ -94,4 +91,3 @@ if TYPE_CHECKING:  # pragma: no cover
         StylePreset,
     )
     from ._resolution import Size
-    from ._sampler import resolve_scheduler, scheduler_from_config

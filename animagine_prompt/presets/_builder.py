@@ -62,7 +62,7 @@ class BuiltPrompt:
     """Everything a generation needs, and what it was built from; immutable.
 
     ``merged`` lists the repeated tags that were merged. ``scheduler`` and ``scheduler_options``
-    are the diffusers scheduler the sampler stands for (plain data; see :meth:`make_scheduler`).
+    are the diffusers scheduler the sampler stands for (plain data; ``animagine_prompt.pipeline`` builds the scheduler).
     """
 
     prompt: str
@@ -155,24 +155,6 @@ class BuiltPrompt:
             "use_upscaler": upscaler,
             **extra,
         }
-
-    def make_scheduler(self, config: Any) -> Any:
-        """The diffusers scheduler for this prompt's sampler, from a pipeline's scheduler config.
-
-        Imports diffusers; see :func:`animagine_prompt.presets.scheduler_from_config`.
-
-        >>> from animagine_prompt.presets import PromptBuilder, bundled_presets
-        >>> built = PromptBuilder(presets=bundled_presets()).tags("1girl").build()
-        >>> import diffusers  # doctest: +SKIP
-        >>> type(built.make_scheduler(diffusers.EulerDiscreteScheduler().config)).__name__  # doctest: +SKIP
-        'EulerAncestralDiscreteScheduler'
-        """
-        from ._models import SamplerPreset
-        from ._sampler import scheduler_from_config
-
-        options = dict(self.scheduler_options)
-        preset = SamplerPreset(name=self.sampler, scheduler=self.scheduler, options=options)
-        return scheduler_from_config(preset, config)
 
 
 @dataclass(frozen=True)
