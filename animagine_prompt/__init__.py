@@ -15,8 +15,9 @@ Names are loaded on first use, so importing the package stays cheap; the generat
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from animagine_prompt._lazy import lazy_exports
 
 __version__ = "0.1.0"
 
@@ -51,29 +52,7 @@ _TORCH_EXPORTS: dict[str, str] = {
 __all__ = sorted([*_EXPORTS, *_TORCH_EXPORTS])
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        module_name = _TORCH_EXPORTS.get(name)
-        if module_name is None:
-            raise AttributeError(f"module 'animagine_prompt' has no attribute {name!r}")
-        try:
-            module = importlib.import_module(module_name)
-        except ImportError as exc:
-            if exc.name not in {"torch", "transformers", "diffusers", "accelerate", "safetensors"}:
-                raise
-            from animagine_prompt.errors import MissingDependencyError
-
-            raise MissingDependencyError(f"animagine_prompt.{name}") from exc
-    else:
-        module = importlib.import_module(module_name)
-    value = getattr(module, name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(globals(), {**_EXPORTS, **_TORCH_EXPORTS}, frozenset(_TORCH_EXPORTS))
 
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -16,8 +16,9 @@ scheduler as plain data, which ``animagine_prompt.pipeline`` turns into a schedu
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
+
+from animagine_prompt._lazy import lazy_exports
 
 # public name -> private module defining it
 _EXPORTS: dict[str, str] = {
@@ -61,19 +62,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    value = getattr(importlib.import_module(module_name, __name__), name)
-    if getattr(value, "__module__", None) != __name__ and isinstance(value, type):
-        value.__module__ = __name__
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover

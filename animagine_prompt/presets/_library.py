@@ -126,7 +126,7 @@ class PresetLibrary:
         Traceback (most recent call last):
         ...
         animagine_prompt.errors.PresetError: unknown style preset 'photografic'; did you mean \
-'photographic'? (animagine-prompt presets list --kind style lists them)
+'photographic' or 'sai-photographic' or 'photographic-v3.1'? (animagine-prompt presets list --kind style lists them)
         """
         k = _kind(kind)
         preset = self.find(k, name)

@@ -19,9 +19,9 @@ Styles are named (``animagine.tag.character``, ``animagine.weight.up``, ...) in 
 
 from __future__ import annotations
 
-import importlib
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
+from animagine_prompt._lazy import lazy_exports
 from animagine_prompt.cli.preview._command import HELP, add_arguments, run
 
 # public name -> private module defining it (imported on first use: these import rich)
@@ -59,18 +59,7 @@ __all__ = [
 ]
 
 
-def __getattr__(name: str) -> Any:
-    module_name = _EXPORTS.get(name)
-    if module_name is None:
-        raise AttributeError(f"module {__name__!r} has no attribute {name!r}")
-    # __module__ is left alone: each class's doctests then run with the module that defines it.
-    value = getattr(importlib.import_module(module_name, __name__), name)
-    globals()[name] = value
-    return value
-
-
-def __dir__() -> list[str]:
-    return sorted([*globals(), *__all__])
+__getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover
