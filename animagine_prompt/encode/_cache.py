@@ -43,12 +43,20 @@ def encoder_key(module: torch.nn.Module) -> tuple[int, int, int]:
         serial = _module_serials.setdefault(module, next(_serials))
     count = 0
     versions = 0
-    for parameter in module.parameters():
-        count += 1
-        try:
-            versions += parameter._version
-        except RuntimeError:  # tensors made under inference_mode keep no version counter
-            pass
+    # a plain walk over the module tree: several times faster than ``parameters()``, which
+    # matters on a GPU where this runs on every encode and the forward itself takes ~20 ms
+    stack = [module]
+    while stack:
+        node = stack.pop()
+        for parameter in node._parameters.values():
+            if parameter is None:
+                continue
+            count += 1
+            try:
+                versions += parameter._version
+            except RuntimeError:  # tensors made under inference_mode keep no version counter
+                pass
+        stack.extend(child for child in node._modules.values() if child is not None)
     return serial, count, versions
 
 
