@@ -133,8 +133,10 @@ class AnimaginePipeline:
         ``"model"`` moves whole models (small slowdown, about a third of the GPU memory);
         ``"sequential"`` moves layer by layer (lowest memory, much slower). Needs accelerate.
 
-        >>> AnimaginePipeline.enable_offload.__doc__.split()[0]
-        'Keep'
+        Needs a GPU and the model, so the example is not run here:
+
+        >>> from animagine_prompt.pipeline import load
+        >>> pipe = load().enable_offload("model")  # doctest: +SKIP
         """
         if mode == "model":
             self.pipe.enable_model_cpu_offload()
@@ -148,8 +150,8 @@ class AnimaginePipeline:
     def enable_vae_tiling(self, enabled: bool = True) -> AnimaginePipeline:
         """Decode the image in overlapping tiles, for large (hires) images on small GPUs.
 
-        >>> AnimaginePipeline.enable_vae_tiling.__name__
-        'enable_vae_tiling'
+        >>> pipe = load().enable_vae_tiling()  # doctest: +SKIP
+        >>> pipe.generate("1girl, night sky", size="1536x640", hires=True)  # doctest: +SKIP
         """
         (self.pipe.vae.enable_tiling if enabled else self.pipe.vae.disable_tiling)()
         return self
@@ -157,8 +159,8 @@ class AnimaginePipeline:
     def enable_vae_slicing(self, enabled: bool = True) -> AnimaginePipeline:
         """Decode a batch one image at a time.
 
-        >>> AnimaginePipeline.enable_vae_slicing.__name__
-        'enable_vae_slicing'
+        >>> pipe = load().enable_vae_slicing()  # doctest: +SKIP
+        >>> pipe.generate("1girl, smile", num_images=4)  # doctest: +SKIP
         """
         (self.pipe.vae.enable_slicing if enabled else self.pipe.vae.disable_slicing)()
         return self
@@ -166,8 +168,7 @@ class AnimaginePipeline:
     def channels_last(self) -> AnimaginePipeline:
         """Put the UNet and VAE weights in channels-last memory order (faster convolutions on recent GPUs).
 
-        >>> AnimaginePipeline.channels_last.__name__
-        'channels_last'
+        >>> pipe = load().channels_last()  # doctest: +SKIP
         """
         self.pipe.unet.to(memory_format=torch.channels_last)
         self.pipe.vae.to(memory_format=torch.channels_last)
@@ -176,8 +177,7 @@ class AnimaginePipeline:
     def compile_unet(self, **options: Any) -> AnimaginePipeline:
         """``torch.compile`` the UNet (``options`` go to it, e.g. ``mode="max-autotune"``); the first call compiles.
 
-        >>> AnimaginePipeline.compile_unet.__name__
-        'compile_unet'
+        >>> pipe = load().compile_unet(mode="max-autotune")  # doctest: +SKIP
         """
         self.pipe.unet = torch.compile(self.pipe.unet, **options)
         self._img2img = None
@@ -238,8 +238,9 @@ class AnimaginePipeline:
     ) -> Any:
         """The ``BuiltPrompt`` that :meth:`generate` would use for these arguments (no GPU work).
 
-        >>> AnimaginePipeline.build.__name__
-        'build'
+        >>> built = load().build("1girl, green hair", quality="heavy", size="3:4")  # doctest: +SKIP
+        >>> built.width, built.height, built.prompt.startswith("(masterpiece)")  # doctest: +SKIP
+        (896, 1152, True)
         """
         from animagine_prompt.presets import Hires, PromptBuilder
 
@@ -314,8 +315,9 @@ class AnimaginePipeline:
         ``emphasis`` and ``clip_skip`` are the encoder's; ``callback(StepInfo)`` is called after
         every step and may return ``False`` to stop.
 
-        >>> AnimaginePipeline.generate.__name__
-        'generate'
+        >>> result = load().generate("1girl, green hair, sweater", seed=1, hires=True)  # doctest: +SKIP
+        >>> result.image.size, result.seed  # doctest: +SKIP
+        ((1536, 1536), 1)
         """
         from animagine_prompt.syntax import parse
 
