@@ -11,7 +11,8 @@ from __future__ import annotations
 
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from functools import cached_property
 from typing import TYPE_CHECKING, Any, Literal
 
 from animagine_prompt.diagnostics import Span
@@ -106,9 +107,29 @@ class ChunkPlan:
     """
 
     chunks: tuple[Chunk, ...]
-    boundaries: tuple[Boundary, ...]
+    #: why each chunk but the last ended, and how many tokens back-tracking moved
+    reasons: tuple[tuple[BoundaryReason, int], ...] = ()
     chunk_length: int = 75
     subprompt_weights: tuple[float, ...] = (1.0,)
+    #: the parsed prompt, when the plan was made from one (its tags explain the boundaries)
+    prompt: Prompt | None = field(default=None, repr=False, compare=False)
+
+    @cached_property
+    def boundaries(self) -> tuple[Boundary, ...]:
+        """Each cut between two chunks, with the tag it cuts or the tags it pushes.
+
+        Worked out on first use: the encoder needs the chunks only, the linter and the CLI the
+        boundaries too.
+
+        >>> [(b.chunk, b.reason) for b in plan("a BREAK b BREAK c").boundaries]
+        [(0, 'break'), (1, 'break')]
+        """
+        chunks = self.chunks
+        tags = self.prompt.tags() if self.prompt is not None and len(chunks) > 1 else ()
+        return tuple(
+            _boundary(i, reason, moved, chunks[i], chunks[i + 1], tags)
+            for i, (reason, moved) in enumerate(self.reasons)
+        )
 
     @property
     def token_count(self) -> int:
@@ -276,13 +297,7 @@ def plan(
         if subprompts:
             weights[0] = subprompts[0].weight
 
-    chunks = builder.chunks
-    tags = prompt.tags() if prompt is not None and len(chunks) > 1 else ()
-    boundaries = tuple(
-        _boundary(i, reason, moved, chunks[i], chunks[i + 1], tags)
-        for i, (reason, moved) in enumerate(builder.reasons[:-1])
-    )
-    return ChunkPlan(tuple(chunks), boundaries, chunk_length, tuple(weights))
+    return ChunkPlan(tuple(builder.chunks), tuple(builder.reasons[:-1]), chunk_length, tuple(weights), prompt)
 
 
 def _spans(fragment: Fragment, offsets: Sequence[tuple[int, int]]) -> list[Span | None]:
