@@ -44,22 +44,34 @@ class Resources:
             self._cache["db"] = tags.load_database(paths)
         return self._cache["db"]
 
-    def presets(self) -> Any:
-        """The preset library: bundled presets, then the user's folder, the config's ``presets``
-        and ``--presets``, later files overriding earlier ones (``presets.load_presets``)."""
-        if "presets" not in self._cache:
-            from animagine_prompt.presets import load_presets, user_preset_dir
+    def preset_sources(self) -> list[str | Path]:
+        """The preset files and folders read after the bundled ones: the user's folder, the
+        config's ``presets`` and ``--presets``, in that order (later ones override)."""
+        from animagine_prompt.presets import user_preset_dir
 
-            # load_presets(user=True) would read the config of the current folder; the linter's
-            # settings may come from another file (--config), so the same list is built here
-            # from those settings.
-            paths: list[str | Path] = []
-            if self.user_presets and user_preset_dir().is_dir():
-                paths.append(user_preset_dir())
-            paths.extend(self.settings.presets)
-            paths.extend(self.preset_paths)
-            self._cache["presets"] = load_presets(paths, user=False)
+        # load_presets(user=True) would read the config of the current folder; the linter's
+        # settings may come from another file (--config), so the same list is built here
+        # from those settings.
+        paths: list[str | Path] = []
+        if self.user_presets and user_preset_dir().is_dir():
+            paths.append(user_preset_dir())
+        paths.extend(self.settings.presets)
+        paths.extend(self.preset_paths)
+        return paths
+
+    def presets(self) -> Any:
+        """The preset library: the bundled presets, then :meth:`preset_sources` (``presets.load_presets``)."""
+        if "presets" not in self._cache:
+            from animagine_prompt.presets import load_presets
+
+            self._cache["presets"] = load_presets(self.preset_sources(), user=False)
         return self._cache["presets"]
+
+    def tag_sources(self) -> list[Path]:
+        """The tag files merged over the bundled vocabulary (see :meth:`database`)."""
+        from animagine_prompt import tags
+
+        return [Path(p) for p in tags.resolve_tag_paths(self.tag_paths, self.settings)]
 
     def memo(self, key: str, build: Callable[[], Any]) -> Any:
         """``build()``, computed once per lint run and shared by every prompt (rules' derived data).

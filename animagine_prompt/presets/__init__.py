@@ -22,6 +22,7 @@ from animagine_prompt._lazy import lazy_exports
 
 # public name -> private module defining it
 _EXPORTS: dict[str, str] = {
+    "BUNDLED_DIR": "._paths",
     "BuiltPrompt": "._builder",
     "Hires": "._builder",
     "MergedTag": "._merge",
@@ -38,10 +39,11 @@ _EXPORTS: dict[str, str] = {
     "bundled_presets": "._library",
     "load_presets": "._library",
     "read_preset_file": "._loader",
-    "user_preset_dir": "._library",
+    "user_preset_dir": "._paths",
 }
 
 __all__ = [
+    "BUNDLED_DIR",
     "BuiltPrompt",
     "Hires",
     "MergedTag",
@@ -67,7 +69,7 @@ __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
 
 if TYPE_CHECKING:  # pragma: no cover
     from ._builder import BuiltPrompt, Hires, PromptBuilder
-    from ._library import PresetLibrary, bundled_presets, load_presets, user_preset_dir
+    from ._library import PresetLibrary, bundled_presets, load_presets
     from ._loader import read_preset_file
     from ._merge import MergedTag
     from ._models import (
@@ -79,4 +81,5 @@ if TYPE_CHECKING:  # pragma: no cover
         SamplerPreset,
         StylePreset,
     )
+    from ._paths import BUNDLED_DIR, user_preset_dir
     from ._resolution import Size

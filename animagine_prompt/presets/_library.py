@@ -12,7 +12,6 @@ name) and ``defaults`` key by key:
 from __future__ import annotations
 
 import difflib
-import os
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from functools import cache
@@ -33,23 +32,13 @@ from ._models import (
     StylePreset,
     preset_key,
 )
+from ._paths import BUNDLED_DIR as _DATA
+from ._paths import user_preset_dir
 from ._resolution import Size, parse_size
 
-__all__ = ["PresetLibrary", "bundled_presets", "load_presets", "user_preset_dir"]
+__all__ = ["PresetLibrary", "bundled_presets", "load_presets"]
 
-_DATA = Path(__file__).resolve().parent / "data"
 _P = TypeVar("_P", bound=Preset)
-
-
-def user_preset_dir() -> Path:
-    """The user's preset folder: ``$XDG_CONFIG_HOME/animagine-prompt/presets`` or ``~/.config/...``.
-
-    >>> user_preset_dir().parts[-2:]
-    ('animagine-prompt', 'presets')
-    """
-    base = os.environ.get("XDG_CONFIG_HOME") or ""
-    root = Path(base) if base.strip() else Path.home() / ".config"
-    return root / "animagine-prompt" / "presets"
 
 
 @dataclass(frozen=True)

@@ -11,12 +11,10 @@ brackets, which the driver closes with zero-width closers: parsing never fails o
 from __future__ import annotations
 
 import math
-import os
 import re
-import tempfile
 from functools import cache
-from pathlib import Path
 
+from animagine_prompt._cache import cache_dir
 from animagine_prompt._resources import data_dir
 from animagine_prompt.syntax.nodes import Alternate, ExtraNetwork, Group, Leaf, Node, PromptTree, Schedule
 
@@ -261,13 +259,7 @@ def _drive(tables: _Tables, text: str) -> PromptTree:
 
 
 def _cache_path(comments: bool) -> str:
-    base = os.environ.get("XDG_CACHE_HOME") or os.path.join(os.path.expanduser("~"), ".cache")
-    folder = Path(base) / "animagine-prompt"
-    try:
-        folder.mkdir(parents=True, exist_ok=True)
-    except OSError:
-        folder = Path(tempfile.gettempdir())
-    return str(folder / f"lark-prompt-{'c' if comments else 'nc'}.cache")
+    return str(cache_dir() / f"lark-prompt-{'c' if comments else 'nc'}.cache")
 
 
 @cache

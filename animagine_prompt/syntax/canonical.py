@@ -75,42 +75,23 @@ def canonical(tree: PromptTree | tuple[Node, ...]) -> str:
         elif isinstance(node, Group):
             frames.append((iter(node.children), [], _group_finisher(node)))
         elif isinstance(node, Schedule):
-            frames.append((iter(_schedule_parts(node)), [], lambda p, n=node: f"[{_join(p, ':')}:{n.when_text}]"))
+            branches = [node.after] if node.before is None else [node.before, node.after]
+            frames.append(
+                (iter([_Branch(b) for b in branches]), [], lambda p, n=node: f"[{':'.join(p)}:{n.when_text}]")
+            )
         elif isinstance(node, Alternate):
-            frames.append((iter(_alternate_parts(node)), [], lambda p: f"[{_join(p, '|')}]"))
-        elif isinstance(node, _Sep):
-            parts.append(node.text)
+            frames.append((iter([_Branch(o) for o in node.options]), [], lambda p: f"[{'|'.join(p)}]"))
+        elif isinstance(node, _Branch):
+            frames.append((iter(node.nodes), [], lambda p: _SPACES.sub(" ", "".join(p)).strip(" ")))
 
 
-class _Sep:
-    """A separator inside a schedule or alternation (kept out of the whitespace tidying)."""
+class _Branch:
+    """One option of an alternation, or one side of a schedule: tidied on its own, then joined."""
 
-    __slots__ = ("text",)
+    __slots__ = ("nodes",)
 
-    def __init__(self, text: str) -> None:
-        self.text = text
-
-
-_BRANCH = "\x00"
-
-
-def _join(parts: list[str], separator: str) -> str:
-    return separator.join(_SPACES.sub(" ", branch).strip(" ") for branch in "".join(parts).split(_BRANCH))
-
-
-def _schedule_parts(node: Schedule) -> list:
-    if node.before is None:
-        return list(node.after)
-    return [*node.before, _Sep(_BRANCH), *node.after]
-
-
-def _alternate_parts(node: Alternate) -> list:
-    out: list = []
-    for i, option in enumerate(node.options):
-        if i:
-            out.append(_Sep(_BRANCH))
-        out.extend(option)
-    return out
+    def __init__(self, nodes: tuple[Node, ...]) -> None:
+        self.nodes = nodes
 
 
 def _group_finisher(group: Group) -> Callable[[list[str]], str]:

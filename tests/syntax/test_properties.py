@@ -78,3 +78,10 @@ def test_real_prompts_round_trip(real_prompts):
             assert p.render() == text
             p.fragments()
             p.tags()
+
+
+def test_canonical_keeps_nul_characters_inside_alternations():
+    # found by hypothesis: an earlier version joined branches with a NUL sentinel
+    text = "[|\x00"
+    once = parse(text).canonical()
+    assert parse(once).canonical() == once

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterator
-from dataclasses import dataclass, replace
+from dataclasses import asdict, dataclass, replace
 from typing import Any
 
 from animagine_prompt.diagnostics import Severity
@@ -84,6 +84,23 @@ def quality_tags_of(library: Any, database: Any) -> PresetQualityTags:
     return PresetQualityTags(high, low)
 
 
+def _preset_quality_tags(resources: Any, database: Any) -> PresetQualityTags:
+    """``quality_tags_of`` the loaded presets, kept on disk between runs.
+
+    Loading the presets (pydantic, YAML) costs about a third of the linter's start-up; the answer
+    changes only with the preset files, the tag files or the package, which name the entry.
+    """
+    from animagine_prompt._cache import cached_json, fingerprint
+    from animagine_prompt._resources import data_dir
+    from animagine_prompt._version import __version__
+    from animagine_prompt.presets import BUNDLED_DIR
+
+    sources = [BUNDLED_DIR, *resources.preset_sources(), data_dir("tag_data"), *resources.tag_sources()]
+    key = fingerprint(sources, __version__, "P001")
+    data = cached_json("quality-tags", key, lambda: asdict(quality_tags_of(resources.presets(), database)))
+    return PresetQualityTags(data["high"], data["low"])
+
+
 def _needs_presets(match: Any) -> bool:
     # The preset-derived tags are all unknown to the database or meta tags without a special
     # meaning, so only such an item makes the presets worth loading.
@@ -155,7 +172,7 @@ class MisplacedQualityTag(Rule):
                     continue
                 yield self.finding(ctx, f"quality tag {item.text!r} is in {where}", item.span)
             elif self.config["presets"] and _needs_presets(match):
-                tags = ctx.resources.memo("preset-quality-tags", lambda: quality_tags_of(ctx.resources.presets(), db))
+                tags = ctx.resources.memo("preset-quality-tags", lambda: _preset_quality_tags(ctx.resources, db))
                 side = tags.side(key)
                 if side is None or side == here:
                     continue
