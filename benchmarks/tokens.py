@@ -58,7 +58,7 @@ def main() -> int:
 
     sys.path.insert(0, str(ROOT))
     from animagine_prompt.syntax import parse
-    from animagine_prompt.tokens import load_tokenizer, plan
+    from animagine_prompt.tokens import load_tokenizer, plan, plan_many
 
     tok = load_tokenizer()
     backend = tok._encode_batch.backend  # the bare tokenizers.Tokenizer
@@ -83,6 +83,7 @@ def main() -> int:
         "ClipTokenizer.encode, one at a time": lambda: [tok.encode(t) for t in texts],
         "ClipTokenizer.encode_batch": lambda: tok.encode_batch(texts),
         "plan(fragments)  (tokenize + plan)": lambda: [plan(f) for f in fragments],
+        "plan_many(fragments) (one batched call)": lambda: plan_many(fragments),
         "plan(Prompt)     (+ fragments, tags)": plan_parsed,
         "parse(text)      (syntax, reference)": lambda: [parse(t) for t in texts],
         "plan(text)       (parse + all above)": lambda: [plan(t) for t in texts],

@@ -13,7 +13,7 @@ the first time a caller needs tokens.
 
 from __future__ import annotations
 
-from animagine_prompt.tokens._planner import Boundary, Chunk, ChunkPlan, plan
+from animagine_prompt.tokens._planner import Boundary, Chunk, ChunkPlan, plan, plan_many
 from animagine_prompt.tokens._tokenizer import ClipTokenizer, TokenizedText, load_tokenizer
 
-__all__ = ["Boundary", "Chunk", "ChunkPlan", "ClipTokenizer", "TokenizedText", "load_tokenizer", "plan"]
+__all__ = ["Boundary", "Chunk", "ChunkPlan", "ClipTokenizer", "TokenizedText", "load_tokenizer", "plan", "plan_many"]

@@ -25,6 +25,8 @@ __all__ = ["KINDS", "ClipTokenizer", "TokenizedText", "load_tokenizer"]
 Kind = Literal["clip_l", "clip_g"]
 #: ``(ids, offsets)`` of one text.
 Pieces = tuple[Sequence[int], Sequence[tuple[int, int]]]
+#: ids, offsets counted from ``base``, and ``base``
+RawPieces = tuple[Sequence[int], Sequence[tuple[int, int]], int]
 KINDS: tuple[str, ...] = ("clip_l", "clip_g")
 
 # CLIP's word pattern (the one transformers' CLIPTokenizer uses): special tokens, English
@@ -72,20 +74,29 @@ class ClipTokenizer:
     model_max_length: int
     _encode_batch: Callable[[list[str]], list[TokenizedText]] = field(repr=False)
     _id_to_token: Callable[[int], str | None] = field(repr=False)
-    _encode_pieces: Callable[[list[str]], list[Pieces]] | None = field(default=None, repr=False)
+    _encode_pieces: Callable[[list[list[str]]], list[list[RawPieces]]] | None = field(default=None, repr=False)
 
     def encode_pieces(self, texts: list[str]) -> list[Pieces]:
-        """Ids and offsets of each text, as plain sequences: the planner's fast path.
+        """Ids and offsets of each text, as plain sequences.
 
-        Same result as :meth:`encode_batch`, from one call into the tokenizer: the texts go in as
-        one pre-split sequence, which skips the thread hand-off that ``encode_batch`` pays.
+        Same result as :meth:`encode_batch`, from one call into the tokenizer.
 
         >>> load_tokenizer().encode_pieces(["1girl, ", "smile"])
         [([272, 1611, 267], [(0, 1), (1, 5), (5, 6)]), ([3490], [(0, 5)])]
         """
+        (group,) = self.encode_piece_groups([texts])
+        return [(ids, [(s - base, e - base) for s, e in offsets] if base else offsets) for ids, offsets, base in group]
+
+    def encode_piece_groups(self, groups: list[list[str]]) -> list[list[RawPieces]]:
+        """Each group's texts tokenized in one batched call: ``(ids, offsets, base)`` per text, the
+        offsets counted from ``base`` (the planner's fast path; see :meth:`encode_pieces`).
+
+        >>> [[(ids, base) for ids, _, base in g] for g in load_tokenizer().encode_piece_groups([["a, ", "b"], []])]
+        [[([320, 267], 0), ([321], 4)], []]
+        """
         if self._encode_pieces is None:
-            return [(t.ids, t.offsets) for t in self._encode_batch(texts)]
-        return self._encode_pieces(texts)
+            return [[(t.ids, t.offsets, 0) for t in self._encode_batch(texts)] if texts else [] for texts in groups]
+        return self._encode_pieces(groups)
 
     def encode(self, text: str) -> TokenizedText:
         """Token ids (no BOS/EOS) and character offsets of ``text``.
@@ -201,27 +212,38 @@ def _backend_encoder(backend: Any) -> Callable[[list[str]], list[TokenizedText]]
     return encode_batch
 
 
-def _pieces_encoder(backend: Any) -> Callable[[list[str]], list[Pieces]]:
-    def encode_pieces(texts: list[str]) -> list[Pieces]:
-        if not texts:
-            return []
-        # One call for all pieces, joined by spaces: CLIP's pre-tokenizer always ends a word at a
-        # space, so this gives the same tokens as encoding the pieces one by one (tested). (The
-        # pre-split form, encode(list, is_pretokenized=True), would import numpy: 0.1-0.2 s of
-        # start-up for the linter.)
-        starts = []
-        position = 0
-        for text in texts:
-            starts.append(position)
-            position += len(text) + 1
-        encoding = backend.encode(" ".join(texts), add_special_tokens=False)
-        ids, offsets = encoding.ids, encoding.offsets
-        token_starts = [start for start, _ in offsets]
-        bounds = [bisect_left(token_starts, start) for start in starts] + [len(ids)]
-        out = []
-        for base, a, b in zip(starts, bounds, bounds[1:], strict=False):
-            out.append((ids[a:b], [(s - base, e - base) for s, e in offsets[a:b]]))
-        return out
+def _split_pieces(texts: list[str], ids: list[int], offsets: list[tuple[int, int]]) -> list[RawPieces]:
+    """Cut the encoding of ``" ".join(texts)`` back into one (ids, offsets, base) per text.
+
+    Offsets stay relative to the joined text; ``base`` is where the text starts in it (the
+    planner shifts each offset once, straight to the prompt source).
+    """
+    starts = []
+    position = 0
+    for text in texts:
+        starts.append(position)
+        position += len(text) + 1
+    token_starts = [start for start, _ in offsets]
+    bounds = [bisect_left(token_starts, start) for start in starts] + [len(ids)]
+    return [(ids[a:b], offsets[a:b], base) for base, a, b in zip(starts, bounds, bounds[1:], strict=False)]
+
+
+def _pieces_encoder(backend: Any) -> Callable[[list[list[str]]], list[list[RawPieces]]]:
+    def encode_pieces(groups: list[list[str]]) -> list[list[RawPieces]]:
+        # Each group's pieces joined by spaces: CLIP's pre-tokenizer always ends a word at a
+        # space, so this gives the same tokens as encoding the pieces one by one (tested), in
+        # one call per group. (The pre-split form, encode(list, is_pretokenized=True), would
+        # import numpy: 0.1-0.2 s of start-up for the linter.) Several groups go through
+        # encode_batch, whose threads pay off from two texts on.
+        joined = [" ".join(texts) for texts in groups]
+        if len(joined) == 1:
+            encodings = [backend.encode(joined[0], add_special_tokens=False)]
+        else:
+            encodings = backend.encode_batch(joined, add_special_tokens=False)
+        return [
+            _split_pieces(texts, e.ids, e.offsets) if texts else []
+            for texts, e in zip(groups, encodings, strict=True)
+        ]
 
     return encode_pieces
 
