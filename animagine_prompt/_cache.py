@@ -14,6 +14,8 @@ from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._files import write_atomic
+
 __all__ = ["cache_dir", "cached_json", "fingerprint"]
 
 
@@ -70,10 +72,7 @@ def cached_json(name: str, key: str, build: Callable[[], Any], folder: Path | No
         pass
     value = build()
     try:
-        fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=path.parent)
-        with os.fdopen(fd, "w", encoding="utf-8") as handle:
-            json.dump(value, handle)
-        os.replace(tmp, path)
+        write_atomic(path, json.dumps(value))
     except OSError:
         pass  # a read-only cache folder only costs the recomputation
     return value

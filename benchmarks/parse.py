@@ -13,26 +13,17 @@ import re
 import statistics
 import subprocess
 import sys
-import time
 from pathlib import Path
 
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpus import corpus  # noqa: E402
+from _timing import best_of  # noqa: E402
 
 from animagine_prompt.syntax import parse  # noqa: E402
 
 # A tokenizing regex as cheap as a prompt tokenizer can be: one alternation, one pass.
 FLOOR = re.compile(r"\\.|[()\[\]{}<>:|,\n]|[^\\()\[\]{}<>:|,\n]+")
-
-
-def best_of(fn, repeat: int = 5) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
 
 
 def main() -> None:

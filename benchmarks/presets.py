@@ -23,23 +23,13 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 
 from _corpus import corpus  # noqa: E402
+from _timing import best_of  # noqa: E402
 
 STELLE = (
     "stelle, honkai: star rail, official art, 1girl, solo, gouache, starry sky, mountain, long hair, "
     "hoodie, shorts, sneakers, yellow eyes, tsurime, sitting on a rock, stargazing, milky way, "
     "shooting star, tranquil night."
 )
-
-
-def best_of(fn, repeat: int = 5, number: int = 1) -> float:
-    """Best mean seconds per call over ``repeat`` runs of ``number`` calls."""
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        for _ in range(number):
-            fn()
-        times.append((time.perf_counter() - start) / number)
-    return min(times)
 
 
 def app_merge(prompt: str) -> tuple[str, str]:

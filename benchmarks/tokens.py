@@ -24,15 +24,6 @@ ROOT = Path(__file__).resolve().parents[1]
 PROMPTS = ROOT / ".." / "shared" / "data" / "real-prompts.jsonl"
 
 
-def best(fn, repeat: int) -> float:
-    times = []
-    for _ in range(repeat):
-        start = time.perf_counter()
-        fn()
-        times.append(time.perf_counter() - start)
-    return min(times)
-
-
 def fresh(code: str, repeat: int) -> float:
     """Best wall time of ``code`` in a new interpreter, as it reports it itself."""
     times = []

@@ -30,9 +30,9 @@ _EXPORTS: dict[str, str] = {
     "plan_jobs": "._plan",
     "read_batch_file": "._items",
     "read_batch_text": "._items",
-    "remove_temp_files": "._files",
+    "remove_temp_files": "animagine_prompt._files",
     "shard": "._processes",
-    "write_atomic": "._files",
+    "write_atomic": "animagine_prompt._files",
 }
 
 __all__ = [
@@ -59,7 +59,8 @@ __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from ._files import remove_temp_files, write_atomic
+    from animagine_prompt._files import remove_temp_files, write_atomic
+
     from ._items import read_batch_file, read_batch_text
     from ._manifest import MANIFEST_NAME, Manifest
     from ._plan import Job, Settings, job_key, plan_jobs

@@ -13,9 +13,9 @@ from dataclasses import dataclass
 from datetime import datetime, timezone
 from pathlib import Path
 
+from animagine_prompt._files import remove_temp_files, write_atomic
 from animagine_prompt.errors import InputError
 
-from ._files import remove_temp_files, write_atomic
 from ._manifest import MANIFEST_NAME, Manifest
 from ._plan import Job
 from ._processes import Processes, shard

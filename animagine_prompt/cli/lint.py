@@ -115,7 +115,7 @@ def run(args: argparse.Namespace) -> int:
             if path is None:
                 sys.stdout.write(text)
             else:
-                from animagine_prompt.lint._inputs import write_atomic
+                from animagine_prompt._files import write_atomic
 
                 write_atomic(path, text)
     # Fixed prompt text goes to stdout for stdin and arguments; the report then goes to stderr.

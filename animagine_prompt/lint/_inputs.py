@@ -9,12 +9,12 @@ from __future__ import annotations
 import json
 import os
 import re
-import tempfile
 from collections.abc import Iterator, Mapping, Sequence
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._files import write_atomic
 from animagine_prompt.errors import InputError, UsageError
 
 __all__ = ["FILE_SUFFIXES", "Location", "PromptRecord", "Source", "read_sources", "write_atomic"]
@@ -350,27 +350,3 @@ def _read_png(path: Path) -> Source:
     record = record_from_texts(read_png_text_file(path), path=path)
     negative = record.negative_prompt or None
     return Source(str(path), "png", None, (PromptRecord(0, record.prompt, negative),))
-
-
-def write_atomic(path: str | os.PathLike[str], text: str) -> None:
-    """Replace a file's content in one step: write a temporary file beside it, then rename it over.
-
-    A crash mid-write leaves the old file intact; the file keeps its permission bits.
-
-    >>> import tempfile, pathlib
-    >>> p = pathlib.Path(tempfile.mkdtemp()) / "p.txt"
-    >>> write_atomic(p, "1girl\\n"); p.read_text()
-    '1girl\\n'
-    """
-    target = Path(path)
-    fd, tmp = tempfile.mkstemp(prefix=f".{target.name}.", suffix=".tmp", dir=target.parent)
-    try:
-        with os.fdopen(fd, "w", encoding="utf-8", newline="") as handle:
-            handle.write(text)
-        if target.exists():
-            os.chmod(tmp, target.stat().st_mode & 0o7777)
-        os.replace(tmp, target)
-    except BaseException:
-        if os.path.exists(tmp):
-            os.unlink(tmp)
-        raise

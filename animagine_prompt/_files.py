@@ -1,4 +1,8 @@
-"""Atomic image writes: a file appears whole under its final name, or not at all."""
+"""Atomic file writes: a file appears whole under its final name, or not at all.
+
+One writer for every file the package writes: images of a batch, prompt files rewritten by
+``lint --fix``, cache entries.
+"""
 
 from __future__ import annotations
 
@@ -10,11 +14,12 @@ __all__ = ["TEMP_SUFFIX", "remove_temp_files", "write_atomic"]
 TEMP_SUFFIX = ".partial"
 
 
-def write_atomic(path: str | Path, data: bytes) -> Path:
-    """Write ``data`` to ``path`` through a temporary file in the same folder, synced, then renamed.
+def write_atomic(path: str | os.PathLike[str], data: bytes | str) -> Path:
+    """Write ``data`` (text is UTF-8, newlines as given) to ``path`` through a temporary file in
+    the same folder, synced, then renamed; a file that existed keeps its permission bits.
 
-    A kill at any moment leaves either no file or the whole file under ``path`` (plus, at
-    worst, a hidden ``.partial`` file that :func:`remove_temp_files` cleans up).
+    A kill at any moment leaves either the old file or the whole new one under ``path`` (plus,
+    at worst, a hidden ``.partial`` file that :func:`remove_temp_files` cleans up).
 
     >>> import tempfile
     >>> with tempfile.TemporaryDirectory() as tmp:
@@ -23,18 +28,26 @@ def write_atomic(path: str | Path, data: bytes) -> Path:
     (b'data', ['a.png'])
     """
     path = Path(path)
+    if isinstance(data, str):
+        data = data.encode("utf-8")
     # one temporary name per process, so two processes never write the same temporary file
     temp = path.with_name(f".{path.name}.{os.getpid()}{TEMP_SUFFIX}")
     fd = os.open(temp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o644)
     try:
-        view = memoryview(data)
-        while view:
-            written = os.write(fd, view)
-            view = view[written:]
-        os.fsync(fd)
-    finally:
-        os.close(fd)
-    os.replace(temp, path)
+        try:
+            view = memoryview(data)
+            while view:
+                written = os.write(fd, view)
+                view = view[written:]
+            os.fsync(fd)
+        finally:
+            os.close(fd)
+        if path.exists():
+            os.chmod(temp, path.stat().st_mode & 0o7777)
+        os.replace(temp, path)
+    except BaseException:
+        temp.unlink(missing_ok=True)
+        raise
     _sync_folder(path.parent)
     return path
 
