@@ -13,6 +13,7 @@ from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
 from animagine_prompt.diagnostics import Span
@@ -25,6 +26,7 @@ if TYPE_CHECKING:  # pragma: no cover
 __all__ = ["Boundary", "Chunk", "ChunkPlan", "plan", "plan_many"]
 
 BoundaryReason = Literal["full", "comma", "break", "and"]
+_START = itemgetter(0)  # a token offset's start
 
 
 @dataclass(frozen=True)
@@ -168,71 +170,6 @@ class ChunkPlan:
         return tuple(t for b in self.boundaries for t in b.pushed)
 
 
-class _Builder:
-    """A1111's ``tokenize_line`` loop, with spans and boundary reasons kept."""
-
-    def __init__(self, chunk_length: int, comma_window: int, comma_id: int) -> None:
-        self.length = chunk_length
-        self.window = comma_window
-        self.comma_id = comma_id
-        self.chunks: list[Chunk] = []
-        self.reasons: list[tuple[BoundaryReason, int]] = []  # why chunk i ended, tokens moved
-        self.ids: list[int] = []
-        self.weights: list[float] = []
-        self.spans: list[Span | None] = []
-        self.last_comma = -1
-        self.subprompt = 0
-        self.subprompt_start = 0  # index of the sub-prompt's first chunk
-
-    def flush(self, reason: BoundaryReason, moved: int = 0) -> None:
-        self.chunks.append(
-            Chunk(tuple(self.ids), tuple(self.weights), tuple(self.spans), self.length, self.subprompt)
-        )
-        self.reasons.append((reason, moved))
-        self.ids, self.weights, self.spans = [], [], []
-        self.last_comma = -1
-
-    def add(self, ids: Sequence[int], weight: float, spans: Sequence[Span | None]) -> None:
-        length, window, comma = self.length, self.window, self.comma_id
-        if len(self.ids) + len(ids) <= length:
-            # Fits without reaching the next chunk: nothing to cut, only the last comma to note.
-            if comma in ids:
-                self.last_comma = len(self.ids) + len(ids) - 1 - list(reversed(ids)).index(comma)
-            self.ids.extend(ids)
-            self.weights.extend([weight] * len(ids))
-            self.spans.extend(spans)
-            return
-        for token, span in zip(ids, spans, strict=True):
-            if token == comma:
-                self.last_comma = len(self.ids)
-            elif (
-                window
-                and len(self.ids) == length
-                and self.last_comma != -1
-                and length - self.last_comma <= window
-            ):
-                cut = self.last_comma + 1
-                moved = (self.ids[cut:], self.weights[cut:], self.spans[cut:])
-                del self.ids[cut:], self.weights[cut:], self.spans[cut:]
-                self.flush("comma" if moved[0] else "full", len(moved[0]))
-                self.ids, self.weights, self.spans = list(moved[0]), list(moved[1]), list(moved[2])
-            if len(self.ids) == length:
-                self.flush("full")
-            self.ids.append(token)
-            self.weights.append(weight)
-            self.spans.append(span)
-
-    def end_subprompt(self, reason: BoundaryReason) -> None:
-        # A1111 encodes each AND sub-prompt on its own: its last chunk is kept when it holds
-        # tokens, or when the sub-prompt has no chunk yet (an empty sub-prompt is one padded chunk).
-        if self.ids or len(self.chunks) == self.subprompt_start:
-            self.flush(reason)
-        elif self.chunks:
-            self.reasons[-1] = (reason, self.reasons[-1][1])
-        self.subprompt += 1
-        self.subprompt_start = len(self.chunks)
-
-
 def plan(
     source: Prompt | str | Sequence[Fragment],
     tokenizer: ClipTokenizer | None = None,
@@ -285,10 +222,12 @@ def plan_many(
             "wrap a transformers tokenizer once with ClipTokenizer.from_transformers(tokenizer)"
         )
     prepared = [_fragments_of(source, step, steps) for source in sources]
-    groups = tokenizer.encode_piece_groups([[f.text for f in frags if f.kind == "text"] for _, frags in prepared])
+    layouts = [_layout(fragments) for _, fragments in prepared]
+    encoded = tokenizer.encode_raw([text for text, _ in layouts])
+    comma = tokenizer.comma_id
     return [
-        _build(prompt, fragments, pieces, chunk_length, comma_window, tokenizer.comma_id)
-        for (prompt, fragments), pieces in zip(prepared, groups, strict=True)
+        _build(prompt, fragments, places, ids, offsets, chunk_length, comma_window, comma)
+        for (prompt, fragments), (_, places), (ids, offsets) in zip(prepared, layouts, encoded, strict=True)
     ]
 
 
@@ -303,66 +242,191 @@ def _fragments_of(source: Any, step: int | None, steps: int | None) -> tuple[Any
     return None, list(source)
 
 
+def _layout(fragments: list[Fragment]) -> tuple[str, list[tuple[int, bool]]]:
+    """One text to tokenize for all of a prompt's text fragments, and where each one lies in it.
+
+    Fragments are kept apart by at least one space: CLIP's pre-tokenizer ends a word at every
+    space, so the tokens are those of encoding each fragment on its own (tested). A fragment
+    that is its source unchanged goes at its source offset, so its tokens' offsets *are* their
+    source spans; the others (escapes, removed extra networks) are mapped back segment by
+    segment. Each fragment gets ``(position, direct)``; a marker gets the position reached.
+    """
+    parts: list[str] = []
+    places: list[tuple[int, bool]] = []
+    cursor = 0
+    for fragment in fragments:
+        text = fragment.text
+        if fragment.kind != "text" or not text:
+            places.append((cursor, False))
+            continue
+        at = cursor + 1 if cursor else 0
+        direct = False
+        segments = fragment.segments
+        if len(segments) == 1:
+            _, start, end = segments[0]
+            if start >= at and end - start == len(text):
+                at, direct = start, True
+        parts.append(" " * (at - cursor))
+        parts.append(text)
+        cursor = at + len(text)
+        places.append((at, direct))
+    return "".join(parts), places
+
+
 def _build(
     prompt: Any,
     fragments: list[Fragment],
-    pieces: list[Any],
+    places: list[tuple[int, bool]],
+    ids: list[int],
+    offsets: list[tuple[int, int]],
     chunk_length: int,
     comma_window: int,
     comma_id: int,
 ) -> ChunkPlan:
-    encoded = iter(pieces)
-    builder = _Builder(chunk_length, comma_window, comma_id)
-    weights = [1.0]
-    for fragment in fragments:
-        if fragment.kind == "break":
-            builder.flush("break")
-        elif fragment.kind == "and":
-            builder.end_subprompt("and")
-            weights.append(fragment.weight)
-        elif fragment.kind == "text":
-            ids, offsets, base = next(encoded)
-            if ids:
-                builder.add(ids, fragment.weight, _spans(fragment, offsets, base))
-    builder.end_subprompt("and")
-    if len(weights) > 1 and prompt is not None:
+    count = len(ids)
+    weights = [1.0] * count
+    spans: list[Any] = offsets  # the direct fragments' spans; the others are written over below
+    cuts: list[tuple[int, int, BoundaryReason, int, int]] = []  # start, end, reason, moved, sub-prompt
+    subprompt_weights = [1.0]
+    segment = 0  # first token after the last BREAK or AND
+    subprompt_first = 0  # index in cuts of the sub-prompt's first chunk
+    token = 0  # token index reached
+    for fragment, (at, direct) in zip(fragments, places, strict=True):
+        kind = fragment.kind
+        if kind == "text":
+            if not fragment.text or (direct and fragment.weight == 1.0):
+                continue
+            token = bisect_left(offsets, at, token, key=_START)
+            end = bisect_left(offsets, at + len(fragment.text), token, key=_START)
+            if end > token:
+                if fragment.weight != 1.0:
+                    weights[token:end] = [fragment.weight] * (end - token)
+                if not direct:
+                    if spans is offsets:  # copied before the first change: the bisects read offsets
+                        spans = offsets.copy()
+                    spans[token:end] = _spans(fragment, offsets[token:end], at)
+            token = end
+            continue
+        token = bisect_left(offsets, at, token, key=_START)
+        open_start = _cut(ids, segment, token, chunk_length, comma_window, comma_id, cuts, len(subprompt_weights) - 1)
+        segment = token
+        if kind == "break":
+            cuts.append((open_start, token, "break", 0, len(subprompt_weights) - 1))
+        elif kind == "and":
+            _end_subprompt(cuts, open_start, token, subprompt_first, len(subprompt_weights) - 1)
+            subprompt_first = len(cuts)
+            subprompt_weights.append(fragment.weight)
+    open_start = _cut(ids, segment, count, chunk_length, comma_window, comma_id, cuts, len(subprompt_weights) - 1)
+    _end_subprompt(cuts, open_start, count, subprompt_first, len(subprompt_weights) - 1)
+    if len(subprompt_weights) > 1 and prompt is not None:
         subprompts = prompt.subprompts()
         if subprompts:
-            weights[0] = subprompts[0].weight
-    return ChunkPlan(tuple(builder.chunks), tuple(builder.reasons[:-1]), chunk_length, tuple(weights), prompt)
+            subprompt_weights[0] = subprompts[0].weight
+    chunks = tuple(
+        Chunk(tuple(ids[a:b]), tuple(weights[a:b]), tuple(spans[a:b]), chunk_length, sub)
+        for a, b, _, _, sub in cuts
+    )
+    reasons = tuple((reason, moved) for _, _, reason, moved, _ in cuts[:-1])
+    return ChunkPlan(chunks, reasons, chunk_length, tuple(subprompt_weights), prompt)
+
+
+def _cut(
+    ids: list[int],
+    start: int,
+    end: int,
+    length: int,
+    window: int,
+    comma: int,
+    cuts: list[tuple[int, int, BoundaryReason, int, int]],
+    subprompt: int,
+) -> int:
+    """Append the chunks that tokens ``start:end`` (no BREAK or AND among them) fill, cut as
+    A1111's ``tokenize_line`` cuts them; return where the last, still open chunk starts.
+
+    A1111 walks token by token: a comma notes its place; a token that finds the chunk full
+    either moves the tokens after a comma among the chunk's last ``window`` back to the next
+    chunk, or starts the next chunk itself. The same decisions, taken per chunk here: the
+    comma search is one slice. A comma that arrives at a full chunk opens the next one without
+    being noted (A1111 forgets it when the chunk changes), so it never counts for back-tracking.
+    """
+    chunk = start
+    unseen = 0  # 1 when the chunk's first token is such a forgotten comma
+    while end - chunk > length:
+        arriving = chunk + length
+        if ids[arriving] == comma:
+            cuts.append((chunk, arriving, "full", 0, subprompt))
+            chunk, unseen = arriving, 1
+            continue
+        if window:
+            low = max(arriving - window, chunk + unseen)
+            tail = ids[low:arriving]
+            if comma in tail:
+                tail.reverse()
+                keep = arriving - tail.index(comma)  # one past the last comma
+                moved = arriving - keep
+                cuts.append((chunk, keep, "comma" if moved else "full", moved, subprompt))
+                chunk, unseen = keep, 0
+                continue
+        cuts.append((chunk, arriving, "full", 0, subprompt))
+        chunk, unseen = arriving, 0
+    return chunk
+
+
+def _end_subprompt(
+    cuts: list[tuple[int, int, BoundaryReason, int, int]], start: int, end: int, first: int, subprompt: int
+) -> None:
+    # A1111 encodes each AND sub-prompt on its own: its last chunk is kept when it holds tokens,
+    # or when the sub-prompt has no chunk yet (an empty sub-prompt is one padded chunk).
+    if end > start or len(cuts) == first:
+        cuts.append((start, end, "and", 0, subprompt))
+    elif cuts:
+        a, b, _, moved, sub = cuts[-1]
+        cuts[-1] = (a, b, "and", moved, sub)
 
 
 def _spans(fragment: Fragment, offsets: Sequence[tuple[int, int]], base: int = 0) -> list[Span | None]:
-    """``fragment.source_span(start - base, end - base)`` for each offset pair, in O(log segments) per token.
+    """``fragment.source_span(start - base, end - base)`` for each of a tokenizer's ``offsets``
+    (sorted by start), segment by segment.
 
-    Same rule as ``Fragment.source_span``: the span runs from the first to the last segment the
-    range overlaps, trimmed inside a segment only where that segment is its source unchanged.
+    Tokens inside a segment that is its source unchanged (most of them: escapes and removed
+    extra networks make short segments of their own) are one shift; the rest take the rule of
+    ``Fragment.source_span`` token by token.
     """
     segments = fragment.segments
     if not segments:
         return [None] * len(offsets)
     starts = [seg[0] for seg in segments]
     ends = [*starts[1:], len(fragment.text)]  # where each segment's text stops
-    if len(segments) == 1 and ends[0] - starts[0] == segments[0][2] - segments[0][1]:
-        shift = segments[0][1] - starts[0] - base  # one unchanged run: a plain shift
-        return [(a + shift, b + shift) for a, b in offsets]
-    if base:
-        offsets = [(a - base, b - base) for a, b in offsets]
-    count = len(segments)
-    out: list[Span | None] = []
-    for a, b in offsets:
-        stop = max(b, a + 1)
-        i = bisect_right(ends, a)
-        if i >= count or starts[i] >= stop:
-            out.append(None)
-            continue
-        j = bisect_left(starts, stop, i) - 1
-        offset, src_start, src_end = segments[i]
-        first = src_start + (a - offset if a > offset and ends[i] - offset == src_end - src_start else 0)
-        offset, src_start, src_end = segments[j]
-        last = src_end - (ends[j] - b if b < ends[j] and ends[j] - offset == src_end - src_start else 0)
-        out.append((first, max(first, last)))
+    token = bisect_left(offsets, starts[0] + base, key=_START)
+    out = [_source_span(segments, starts, ends, a - base, b - base) for a, b in offsets[:token]]
+    for (offset, src_start, src_end), end in zip(segments, ends, strict=True):
+        stop = bisect_left(offsets, end + base, token, key=_START)  # tokens that start in this segment
+        inside = token
+        if end - offset == src_end - src_start:
+            inside = stop
+            if inside > token and offsets[inside - 1][1] > end + base:
+                inside -= 1  # the last token runs on into the next segment
+            shift = src_start - offset - base
+            out += [(a + shift, b + shift) for a, b in offsets[token:inside]]
+        out += [_source_span(segments, starts, ends, a - base, b - base) for a, b in offsets[inside:stop]]
+        token = stop
     return out
+
+
+def _source_span(
+    segments: Sequence[tuple[int, int, int]], starts: list[int], ends: list[int], a: int, b: int
+) -> Span | None:
+    """``Fragment.source_span(a, b)`` with the segment bounds worked out once, in O(log segments)."""
+    stop = max(b, a + 1)
+    i = bisect_right(ends, a)
+    if i >= len(segments) or starts[i] >= stop:
+        return None
+    j = bisect_left(starts, stop, i) - 1
+    offset, src_start, src_end = segments[i]
+    first = src_start + (a - offset if a > offset and ends[i] - offset == src_end - src_start else 0)
+    offset, src_start, src_end = segments[j]
+    last = src_end - (ends[j] - b if b < ends[j] and ends[j] - offset == src_end - src_start else 0)
+    return first, max(first, last)
 
 
 def _tag_at(tags: Sequence[TagItem], position: int) -> TagItem | None:

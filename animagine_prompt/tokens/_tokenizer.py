@@ -11,7 +11,6 @@ tokenizers therefore agree on every prompt without ``!`` and may disagree on the
 
 from __future__ import annotations
 
-from bisect import bisect_left
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -23,10 +22,8 @@ from animagine_prompt.tokens._vocabulary import BOS, EOS, byte_symbols, clip_voc
 __all__ = ["KINDS", "ClipTokenizer", "TokenizedText", "load_tokenizer"]
 
 Kind = Literal["clip_l", "clip_g"]
-#: ``(ids, offsets)`` of one text.
-Pieces = tuple[Sequence[int], Sequence[tuple[int, int]]]
-#: ids, offsets counted from ``base``, and ``base``
-RawPieces = tuple[Sequence[int], Sequence[tuple[int, int]], int]
+#: ``(ids, offsets)`` of one text, as fresh lists
+RawEncoding = tuple[list[int], list[tuple[int, int]]]
 KINDS: tuple[str, ...] = ("clip_l", "clip_g")
 
 # CLIP's word pattern (the one transformers' CLIPTokenizer uses): special tokens, English
@@ -74,29 +71,20 @@ class ClipTokenizer:
     model_max_length: int
     _encode_batch: Callable[[list[str]], list[TokenizedText]] = field(repr=False)
     _id_to_token: Callable[[int], str | None] = field(repr=False)
-    _encode_pieces: Callable[[list[list[str]]], list[list[RawPieces]]] | None = field(default=None, repr=False)
+    _encode_raw: Callable[[list[str]], list[RawEncoding]] | None = field(default=None, repr=False)
 
-    def encode_pieces(self, texts: list[str]) -> list[Pieces]:
-        """Ids and offsets of each text, as plain sequences.
+    def encode_raw(self, texts: list[str]) -> list[RawEncoding]:
+        """:meth:`encode_batch` as plain lists, one pair per text: ``(ids, offsets)``.
 
-        Same result as :meth:`encode_batch`, from one call into the tokenizer.
+        The planner's path: the lists come straight from the tokenizer, with no copy into tuples
+        and no :class:`TokenizedText` per text; the caller owns them.
 
-        >>> load_tokenizer().encode_pieces(["1girl, ", "smile"])
-        [([272, 1611, 267], [(0, 1), (1, 5), (5, 6)]), ([3490], [(0, 5)])]
+        >>> load_tokenizer().encode_raw(["1girl, smile", ""])
+        [([272, 1611, 267, 3490], [(0, 1), (1, 5), (5, 6), (7, 12)]), ([], [])]
         """
-        (group,) = self.encode_piece_groups([texts])
-        return [(ids, [(s - base, e - base) for s, e in offsets] if base else offsets) for ids, offsets, base in group]
-
-    def encode_piece_groups(self, groups: list[list[str]]) -> list[list[RawPieces]]:
-        """Each group's texts tokenized in one batched call: ``(ids, offsets, base)`` per text, the
-        offsets counted from ``base`` (the planner's fast path; see :meth:`encode_pieces`).
-
-        >>> [[(ids, base) for ids, _, base in g] for g in load_tokenizer().encode_piece_groups([["a, ", "b"], []])]
-        [[([320, 267], 0), ([321], 4)], []]
-        """
-        if self._encode_pieces is None:
-            return [[(t.ids, t.offsets, 0) for t in self._encode_batch(texts)] if texts else [] for texts in groups]
-        return self._encode_pieces(groups)
+        if self._encode_raw is None:
+            return [(list(t.ids), list(t.offsets)) for t in self._encode_batch(texts)] if texts else []
+        return self._encode_raw(texts)
 
     def encode(self, text: str) -> TokenizedText:
         """Token ids (no BOS/EOS) and character offsets of ``text``.
@@ -180,11 +168,11 @@ class ClipTokenizer:
             own.no_truncation()
             own.no_padding()
             encode_batch = _backend_encoder(own)
-            encode_pieces = _pieces_encoder(own)
+            encode_raw = _raw_encoder(own)
             id_to_token = own.id_to_token
         else:
             encode_batch = _python_encoder(hf_tokenizer)
-            encode_pieces = None
+            encode_raw = None
             inverse = {i: t for t, i in vocab.items()}
             id_to_token = inverse.get
         return cls(
@@ -196,7 +184,7 @@ class ClipTokenizer:
             model_max_length=max_length,
             _encode_batch=encode_batch,
             _id_to_token=id_to_token,
-            _encode_pieces=encode_pieces,
+            _encode_raw=encode_raw,
         )
 
 
@@ -212,40 +200,16 @@ def _backend_encoder(backend: Any) -> Callable[[list[str]], list[TokenizedText]]
     return encode_batch
 
 
-def _split_pieces(texts: list[str], ids: list[int], offsets: list[tuple[int, int]]) -> list[RawPieces]:
-    """Cut the encoding of ``" ".join(texts)`` back into one (ids, offsets, base) per text.
-
-    Offsets stay relative to the joined text; ``base`` is where the text starts in it (the
-    planner shifts each offset once, straight to the prompt source).
-    """
-    starts = []
-    position = 0
-    for text in texts:
-        starts.append(position)
-        position += len(text) + 1
-    token_starts = [start for start, _ in offsets]
-    bounds = [bisect_left(token_starts, start) for start in starts] + [len(ids)]
-    return [(ids[a:b], offsets[a:b], base) for base, a, b in zip(starts, bounds, bounds[1:], strict=False)]
-
-
-def _pieces_encoder(backend: Any) -> Callable[[list[list[str]]], list[list[RawPieces]]]:
-    def encode_pieces(groups: list[list[str]]) -> list[list[RawPieces]]:
-        # Each group's pieces joined by spaces: CLIP's pre-tokenizer always ends a word at a
-        # space, so this gives the same tokens as encoding the pieces one by one (tested), in
-        # one call per group. (The pre-split form, encode(list, is_pretokenized=True), would
-        # import numpy: 0.1-0.2 s of start-up for the linter.) Several groups go through
-        # encode_batch, whose threads pay off from two texts on.
-        joined = [" ".join(texts) for texts in groups]
-        if len(joined) == 1:
-            encodings = [backend.encode(joined[0], add_special_tokens=False)]
+def _raw_encoder(backend: Any) -> Callable[[list[str]], list[RawEncoding]]:
+    def encode_raw(texts: list[str]) -> list[RawEncoding]:
+        # encode_batch's threads pay off from two texts on; on one its hand-off only costs.
+        if len(texts) == 1:
+            encodings = [backend.encode(texts[0], add_special_tokens=False)]
         else:
-            encodings = backend.encode_batch(joined, add_special_tokens=False)
-        return [
-            _split_pieces(texts, e.ids, e.offsets) if texts else []
-            for texts, e in zip(groups, encodings, strict=True)
-        ]
+            encodings = backend.encode_batch(texts, add_special_tokens=False)
+        return [(e.ids, e.offsets) for e in encodings]
 
-    return encode_pieces
+    return encode_raw
 
 
 def _python_encoder(hf_tokenizer: Any) -> Callable[[list[str]], list[TokenizedText]]:
@@ -364,5 +328,5 @@ def _load(kind: str) -> ClipTokenizer:
         model_max_length=77,
         _encode_batch=_backend_encoder(backend),
         _id_to_token=backend.id_to_token,
-        _encode_pieces=_pieces_encoder(backend),
+        _encode_raw=_raw_encoder(backend),
     )

@@ -288,8 +288,12 @@ def test_spans_agree_with_fragment_source_span(real_prompts):
             if fragment.kind != "text":
                 continue
             offsets = list(tok.encode(fragment.text).offsets)
-            offsets.append((0, len(fragment.text)))
-            assert _spans(fragment, offsets) == [fragment.source_span(a, b) for a, b in offsets], text
+            expected = [fragment.source_span(a, b) for a, b in offsets]
+            assert _spans(fragment, offsets) == expected, text
+            # the same offsets counted from a base, as the planner hands them over
+            assert _spans(fragment, [(a + 7, b + 7) for a, b in offsets], 7) == expected, text
+            whole = (0, len(fragment.text))  # a range across every segment
+            assert _spans(fragment, [whole]) == [fragment.source_span(*whole)], text
             checked += len(offsets)
     assert checked > 10_000
 
@@ -302,3 +306,28 @@ def test_a_pipelines_own_tokenizer_plans_the_same(kind, hf_tokenizers, real_prom
     ours = load_tokenizer(kind)
     for text in real_prompts:
         assert plan(text, wrapped) == plan(text, ours)
+
+
+_SYNTAX = ["cat", "(cat:1.2)", "hu tao \\(genshin impact\\)", "[blurry]", "<lora:x:1>", "BREAK", "AND", "\\\\",
+           "[a:b:3]", "[a|b]", "((x))", "!", "wow!!", "😀", "，", ",", "  ", "\\)", "(a:1.1)b", "a<lora:y:1>b", ""]
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.lists(st.sampled_from(_SYNTAX), max_size=40), st.sampled_from([" ", ", ", "", "\n"]),
+       st.sampled_from(["clip_l", "clip_g"]))
+def test_tokens_weights_and_spans_are_those_of_each_fragment_alone(parts, separator, kind):
+    # The planner tokenizes a prompt's fragments in one text, laid out at their source offsets;
+    # this checks that against encoding each fragment on its own.
+    text = separator.join(parts)
+    tok = load_tokenizer(kind)
+    expected_ids, expected_weights, expected_spans = [], [], []
+    for fragment in parse(text).fragments():
+        if fragment.kind == "text":
+            encoded = tok.encode(fragment.text)
+            expected_ids += encoded.ids
+            expected_weights += [fragment.weight] * len(encoded)
+            expected_spans += [fragment.source_span(a, b) for a, b in encoded.offsets]
+    chunks = plan(text, tok).chunks
+    assert [i for c in chunks for i in c.ids] == expected_ids
+    assert [w for c in chunks for w in c.weights] == expected_weights
+    assert [s for c in chunks for s in c.spans] == expected_spans

@@ -186,16 +186,17 @@ def test_align_gives_empty_ranges_to_unmatched_tokens():
 
 
 @pytest.mark.parametrize("kind", ["clip_l", "clip_g"])
-def test_encode_pieces_matches_encode_batch(kind, real_prompts):
+def test_encode_raw_matches_encode_batch(kind, real_prompts):
     tok = load_tokenizer(kind)
-    for text in real_prompts + generated_prompts(200, seed=5):
-        pieces = [p for part in text.split("(") for p in part.split(",")] + ["", "wow!!"]
-        expected = [(list(t.ids), list(t.offsets)) for t in tok.encode_batch(pieces)]
-        assert [(list(i), list(o)) for i, o in tok.encode_pieces(pieces)] == expected
-    assert tok.encode_pieces([]) == []
+    texts = [*real_prompts, *generated_prompts(200, seed=5), "", "wow!!"]
+    expected = [(list(t.ids), list(t.offsets)) for t in tok.encode_batch(texts)]
+    assert tok.encode_raw(texts) == expected
+    assert tok.encode_raw(texts[:1]) == expected[:1]
+    assert tok.encode_raw([]) == []
 
 
-def test_python_tokenizer_pieces_fall_back_to_batches():
+def test_python_tokenizer_raw_encoding_falls_back_to_batches():
     wrapped = ClipTokenizer.from_transformers(_PythonTokenizer())
-    assert wrapped.encode_pieces(["1girl, ", "smile"]) == [((272, 1611, 267), ((0, 1), (1, 5), (5, 6))),
-                                                          ((3490,), ((0, 5),))]
+    assert wrapped.encode_raw(["1girl, ", "smile"]) == [([272, 1611, 267], [(0, 1), (1, 5), (5, 6)]),
+                                                       ([3490], [(0, 5)])]
+    assert wrapped.encode_raw([]) == []
