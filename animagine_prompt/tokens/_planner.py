@@ -263,8 +263,8 @@ def _layout(fragments: list[Fragment]) -> tuple[str, list[tuple[int, bool]]]:
         direct = False
         segments = fragment.segments
         if len(segments) == 1:
-            _, start, end = segments[0]
-            if start >= at and end - start == len(text):
+            offset, start, end = segments[0]
+            if offset == 0 and start >= at and end - start == len(text):
                 at, direct = start, True
         parts.append(" " * (at - cursor))
         parts.append(text)

@@ -331,3 +331,11 @@ def test_tokens_weights_and_spans_are_those_of_each_fragment_alone(parts, separa
     assert [i for c in chunks for i in c.ids] == expected_ids
     assert [w for c in chunks for w in c.weights] == expected_weights
     assert [s for c in chunks for s in c.spans] == expected_spans
+
+
+def test_hand_made_fragments_keep_the_source_span_rule():
+    # One segment that starts inside the text: not a plain copy of its source, so no shortcut.
+    fragment = Fragment("xx cat", 1.0, "text", ((3, 10, 16),))
+    tok = load_tokenizer()
+    spans = [s for c in plan([fragment]).chunks for s in c.spans]
+    assert spans == [fragment.source_span(a, b) for a, b in tok.encode(fragment.text).offsets]
