@@ -23,11 +23,12 @@ from typing import Any
 
 from animagine_prompt.errors import ConfigError
 
-__all__ = ["CONFIG_FILE", "Config", "find_config_file", "load_config"]
+__all__ = ["CONFIG_FILE", "Config", "find_config_file", "load_config", "read_config"]
 
 #: Name of the dedicated configuration file.
 CONFIG_FILE = "animagine-prompt.toml"
 _TOOL_KEY = "animagine-prompt"
+_PYPROJECT = "pyproject.toml"
 _KNOWN = "tags, presets, lint, lora-dir"
 
 
@@ -101,7 +102,7 @@ def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
 
 
 def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
-    if path.name == CONFIG_FILE:
+    if path.name != _PYPROJECT:
         return data
     tool = data.get("tool")
     table = tool.get(_TOOL_KEY) if isinstance(tool, dict) else None
@@ -128,7 +129,7 @@ def find_config_file(start: Path | None = None) -> Path | None:
         dedicated = candidate / CONFIG_FILE
         if dedicated.is_file():
             return dedicated
-        pyproject = candidate / "pyproject.toml"
+        pyproject = candidate / _PYPROJECT
         if pyproject.is_file():
             # A pyproject.toml without our table belongs to someone else: keep looking.
             _, data = _read_toml(pyproject)
@@ -162,11 +163,29 @@ def load_config(start: Path | None = None) -> Config:
     (True, {'select': ['T']})
     """
     path = find_config_file(start)
-    if path is None:
-        return Config()
+    return Config() if path is None else read_config(path)
+
+
+def read_config(path: Path) -> Config:
+    """Settings from the configuration file at ``path`` (a ``--config`` option's file): a
+    ``pyproject.toml`` is read for its ``[tool.animagine-prompt]`` table, any other TOML file is
+    read as an ``animagine-prompt.toml`` is. Paths in it are taken from its folder.
+
+    >>> import tempfile
+    >>> with tempfile.TemporaryDirectory() as d:
+    ...     _ = (Path(d) / "strict.toml").write_text('[lint]\\nfail-on = "info"\\n')
+    ...     read_config(Path(d) / "strict.toml").lint
+    {'fail-on': 'info'}
+    """
+    path = Path(path).resolve()
     text, data = _read_toml(path)
-    table = _tool_table(path, data) or {}
-    prefix = "" if path.name == CONFIG_FILE else f"tool.{_TOOL_KEY}."
+    table = _tool_table(path, data)
+    if table is None:
+        raise ConfigError(
+            f"no [tool.{_TOOL_KEY}] table: add one, or name an {CONFIG_FILE}-style file instead",
+            path=path,
+        )
+    prefix = "" if path.name != _PYPROJECT else f"tool.{_TOOL_KEY}."
     if "source" in table:
         # `source` is filled in by the loader, never read from the file.
         raise ConfigError(

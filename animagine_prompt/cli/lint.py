@@ -79,7 +79,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--config",
         metavar="FILE",
-        help="animagine-prompt.toml or pyproject.toml to use instead of the closest one",
+        help="config file to use instead of the closest one: animagine-prompt.toml form, any name, or pyproject.toml",
     )
 
 

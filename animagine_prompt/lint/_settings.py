@@ -227,29 +227,24 @@ def load_settings(path: str | Path | None = None, *, start: str | Path | None = 
     """Settings from the configuration file at ``path``, or from the closest one above ``start``
     (default: the current folder); defaults when there is none.
 
-    The file is read by :func:`animagine_prompt.config.load_config`, so relative paths in it are
-    taken from its folder. ``path`` must be a file that loader would pick in its folder: an
-    ``animagine-prompt.toml``, or a ``pyproject.toml`` with a ``[tool.animagine-prompt]`` table.
+    Both are read by :mod:`animagine_prompt.config`, so relative paths in a file are taken from
+    its folder. ``path`` may be any TOML file written as an ``animagine-prompt.toml`` is, or a
+    ``pyproject.toml`` with a ``[tool.animagine-prompt]`` table.
 
     >>> import tempfile, pathlib
     >>> root = pathlib.Path(tempfile.mkdtemp())
     >>> _ = (root / "pyproject.toml").write_text('[tool.animagine-prompt.lint]\\nfail-on = "warning"\\n')
     >>> load_settings(start=root).fail_on.value
     'warning'
+    >>> _ = (root / "strict.toml").write_text('[lint]\\nfail-on = "info"\\n')
+    >>> load_settings(root / "strict.toml").fail_on.value
+    'info'
     """
-    from animagine_prompt.config import CONFIG_FILE, load_config
+    from animagine_prompt.config import load_config, read_config
 
     if path is None:
         return LintSettings.from_config(load_config(None if start is None else Path(start)))
     named = Path(path).expanduser()
     if not named.is_file():
         raise ConfigError("no such configuration file; check the --config path", path=named)
-    config = load_config(named.parent)
-    if config.source is None or config.source != named.resolve():
-        found = "no configuration" if config.source is None else f"{config.source.name} instead"
-        raise ConfigError(
-            f"not a configuration file the loader can use (it found {found}): name an {CONFIG_FILE}, "
-            "or a pyproject.toml with a [tool.animagine-prompt] table",
-            path=named,
-        )
-    return LintSettings.from_config(config)
+    return LintSettings.from_config(read_config(named))

@@ -218,9 +218,20 @@ def test_config_option_names_a_file(tmp_path: Path, capsys: pytest.CaptureFixtur
     (other / "pyproject.toml").write_text('[tool.animagine-prompt.lint]\nfail-on = "warning"\n')
     assert main(["lint", "1girl, , smile"]) == 0
     assert main(["lint", "1girl, , smile", "--config", str(other / "pyproject.toml")]) == 1
-    (other / "custom.toml").write_text('[lint]\nfail-on = "warning"\n')
-    assert main(["lint", "1girl", "--config", str(other / "custom.toml")]) == 2
-    assert "custom.toml: not a configuration file the loader can use" in capsys.readouterr().err
+    # Any TOML file in the animagine-prompt.toml form, whatever its name: CI keeps a strict one.
+    (other / "strict.toml").write_text('tags = ["extra.csv"]\n[lint]\nfail-on = "warning"\n')
+    (other / "extra.csv").write_text("gren_hair,0,5,\n")
+    assert main(["lint", "1girl, , smile", "--config", str(other / "strict.toml")]) == 1
+    assert main(["lint", "gren hair", "--select", "T003", "--fail-on", "warning"]) == 1
+    # the file's tag list is read from its folder: the "misspelling" is now a known tag
+    assert main(["lint", "gren hair", "--select", "T003", "--config", str(other / "strict.toml")]) == 0
+    capsys.readouterr()
+    # A named pyproject.toml wins even where an animagine-prompt.toml sits beside it.
+    (other / "animagine-prompt.toml").write_text('[lint]\nfail-on = "error"\n')
+    assert main(["lint", "1girl, , smile", "--config", str(other / "pyproject.toml")]) == 1
+    (other / "pyproject.toml").write_text('[project]\nname = "x"\n')
+    assert main(["lint", "1girl", "--config", str(other / "pyproject.toml")]) == 2
+    assert "pyproject.toml: no [tool.animagine-prompt] table" in capsys.readouterr().err
     assert main(["lint", "1girl", "--config", str(other / "missing.toml")]) == 2
     assert "no such configuration file" in capsys.readouterr().err
 
