@@ -7,6 +7,7 @@ from dataclasses import dataclass
 from animagine_prompt.errors import ConfigError
 from animagine_prompt.lint._context import LintContext, Resources
 from animagine_prompt.lint._fix import apply_fixes
+from animagine_prompt.lint._noqa import drop_silenced
 from animagine_prompt.lint._rule import FIELDS, Finding, Rule
 from animagine_prompt.lint._settings import LintSettings
 from animagine_prompt.lint.rules import CODES, load_rule, select_codes
@@ -83,10 +84,13 @@ class Linter:
         return parse(text, dialect=self.settings.dialect)
 
     def lint(self, prompt: str, negative: str | None = None) -> tuple[Finding, ...]:
-        """Findings for ``prompt`` and, when given, ``negative``, in source order per field.
+        """Findings for ``prompt`` and, when given, ``negative``, in source order per field; none
+        that a ``# noqa`` comment on its line silences.
 
         >>> [f.code for f in Linter().lint("1girl, solo", negative="lowres,, blurry")]
         ['S101']
+        >>> Linter().lint("1girl,, solo  # noqa: S101")
+        ()
         """
         parsed = self._parse(prompt)
         parsed_negative = None if negative is None else self._parse(negative)
@@ -98,9 +102,8 @@ class Linter:
             if this is None:
                 continue
             ctx = LintContext(this, field, other, self.resources)
-            for rule in self.rules:
-                if field in rule.fields:
-                    findings.extend(rule.check(ctx))
+            found = [f for rule in self.rules if field in rule.fields for f in rule.check(ctx)]
+            findings.extend(drop_silenced(this, found))
         findings.sort(key=lambda f: (FIELDS.index(f.field), f.span, f.code))
         return tuple(findings)
 
