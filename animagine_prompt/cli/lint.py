@@ -9,7 +9,7 @@ from typing import Any
 
 from animagine_prompt.errors import UsageError
 
-HELP = "Check prompts for bracket, weight, tag and chunk problems; --fix repairs the safe ones."
+HELP = "check prompts for bracket, weight, tag and chunk problems; --fix repairs the safe ones"
 
 #: Named styles of the human-readable reports (``lint.*`` names come from the reporters).
 THEME = {

@@ -7,7 +7,7 @@ import json
 import os
 import sys
 
-HELP = "List the lint rules, or show one rule's documentation."
+HELP = "list the lint rules, or show one rule's documentation"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
