@@ -200,3 +200,16 @@ def test_python_tokenizer_raw_encoding_falls_back_to_batches():
     assert wrapped.encode_raw(["1girl, ", "smile"]) == [([272, 1611, 267], [(0, 1), (1, 5), (5, 6)]),
                                                        ([3490], [(0, 5)])]
     assert wrapped.encode_raw([]) == []
+
+
+def test_a_python_tokenizer_plans_as_the_bundled_one():
+    from animagine_prompt.tokens import plan
+
+    wrapped = ClipTokenizer.from_transformers(_PythonTokenizer())
+    texts = [
+        "masterpiece, (hu tao \\(genshin impact\\):1.2), <lora:x:0.8> smile BREAK [red:blue:5] theme",
+        "a" + ", (cat:1.1)" * 40,
+        "少女, 🫠 wow!! ﾊﾝ AND b:0.5",
+    ]
+    for text in texts:
+        assert plan(text, wrapped) == plan(text, load_tokenizer()), text
