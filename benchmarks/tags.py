@@ -64,7 +64,7 @@ def main(argv: list[str]) -> int:
         return 2
     from rapidfuzz import fuzz, process
 
-    from animagine_prompt.tags import canonical, load_database
+    from animagine_prompt.tags import canonical, load_database, to_prompt_form
     from animagine_prompt.tags._database import _bundled_rows
 
     _bundled_rows()  # the bundled files are read once per process; time the user file
@@ -90,11 +90,11 @@ def main(argv: list[str]) -> int:
     counts = [max(1, c) for c in db._counts]
     # Prompts use popular tags far more often than rare ones: draw items in proportion to their
     # post count, in prompt form, with one in five written as an alias.
-    popular = [n.replace("_", " ") for n in rng.choices(names, weights=counts, k=800_000)]
+    popular = [to_prompt_form(n) for n in rng.choices(names, weights=counts, k=800_000)]
     popular += rng.choices(aliases, k=200_000)
     rng.shuffle(popular)
     # Worst case: every tag equally likely, so almost every item is new to the memo.
-    uniform = [n.replace("_", " ") for n in rng.choices(names, k=150_000)] + rng.choices(aliases, k=50_000)
+    uniform = [to_prompt_form(n) for n in rng.choices(names, k=150_000)] + rng.choices(aliases, k=50_000)
     rng.shuffle(uniform)
     for label, sample in (("prompt-like", popular), ("uniform", uniform)):
         fresh = load_database([path], bundled=True)
