@@ -28,9 +28,7 @@ KINDS: tuple[str, ...] = ("clip_l", "clip_g")
 
 # CLIP's word pattern (the one transformers' CLIPTokenizer uses): special tokens, English
 # contractions, letter runs, single digits, runs of other non-space characters.
-_WORD_PATTERN = (
-    r"""<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""
-)
+_WORD_PATTERN = r"""<\|startoftext\|>|<\|endoftext\|>|'s|'t|'re|'ve|'m|'ll|'d|[\p{L}]+|[\p{N}]|[^\s\p{L}\p{N}]+"""
 
 
 @dataclass(frozen=True)
@@ -167,8 +165,8 @@ class ClipTokenizer:
             own = Tokenizer.from_str(backend.to_str())
             own.no_truncation()
             own.no_padding()
-            encode_batch = _backend_encoder(own)
             encode_raw = _raw_encoder(own)
+            encode_batch = _backend_encoder(own, encode_raw)
             id_to_token = own.id_to_token
         else:
             encode_batch = _python_encoder(hf_tokenizer)
@@ -188,28 +186,25 @@ class ClipTokenizer:
         )
 
 
-def _backend_encoder(backend: Any) -> Callable[[list[str]], list[TokenizedText]]:
-    def encode_batch(texts: list[str]) -> list[TokenizedText]:
-        if len(texts) == 1:  # encode_batch's thread hand-off costs more than it saves on one text
-            encodings = [backend.encode(texts[0], add_special_tokens=False)]
-        else:
-            encodings = backend.encode_batch(texts, add_special_tokens=False)
-        return [TokenizedText(tuple(e.ids), tuple(e.offsets)) for e in encodings]
-
-    encode_batch.backend = backend  # type: ignore[attr-defined]
-    return encode_batch
-
-
 def _raw_encoder(backend: Any) -> Callable[[list[str]], list[RawEncoding]]:
     def encode_raw(texts: list[str]) -> list[RawEncoding]:
-        # encode_batch's threads pay off from two texts on; on one its hand-off only costs.
-        if len(texts) == 1:
+        if len(texts) == 1:  # encode_batch's thread hand-off costs more than it saves on one text
             encodings = [backend.encode(texts[0], add_special_tokens=False)]
         else:
             encodings = backend.encode_batch(texts, add_special_tokens=False)
         return [(e.ids, e.offsets) for e in encodings]
 
     return encode_raw
+
+
+def _backend_encoder(
+    backend: Any, encode_raw: Callable[[list[str]], list[RawEncoding]]
+) -> Callable[[list[str]], list[TokenizedText]]:
+    def encode_batch(texts: list[str]) -> list[TokenizedText]:
+        return [TokenizedText(tuple(ids), tuple(offsets)) for ids, offsets in encode_raw(texts)]
+
+    encode_batch.backend = backend  # type: ignore[attr-defined]
+    return encode_batch
 
 
 def _python_encoder(hf_tokenizer: Any) -> Callable[[list[str]], list[TokenizedText]]:
@@ -319,6 +314,7 @@ def _load(kind: str) -> ClipTokenizer:
     if kind == "clip_g":
         special.insert(0, AddedToken("!", normalized=False, special=True))
     backend.add_special_tokens(special)
+    encode_raw = _raw_encoder(backend)
     return ClipTokenizer(
         name=kind,
         bos_id=vocab[BOS],
@@ -326,7 +322,7 @@ def _load(kind: str) -> ClipTokenizer:
         pad_id=vocab["!"] if kind == "clip_g" else vocab[EOS],
         comma_id=vocab[",</w>"],
         model_max_length=77,
-        _encode_batch=_backend_encoder(backend),
+        _encode_batch=_backend_encoder(backend, encode_raw),
         _id_to_token=backend.id_to_token,
-        _encode_raw=_raw_encoder(backend),
+        _encode_raw=encode_raw,
     )
