@@ -25,8 +25,9 @@ def noqa_lines(prompt: Any) -> list[tuple[int, int, frozenset[str] | None]]:
     is None where the directive names none (every code is silenced).
 
     >>> from animagine_prompt.syntax import parse
-    >>> noqa_lines(parse("1girl # noqa: t004, S101\\nsolo # noqa"))
-    [(0, 24, frozenset({'S101', 'T004'})), (25, 36, None)]
+    >>> lines = noqa_lines(parse("1girl # noqa: t004, S101\\nsolo # noqa"))
+    >>> [(start, end, codes if codes is None else sorted(codes)) for start, end, codes in lines]
+    [(0, 24, ['S101', 'T004']), (25, 36, None)]
     """
     from animagine_prompt.syntax.nodes import iter_leaves
 
