@@ -8,8 +8,8 @@ from rich.cells import cell_len
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from animagine_prompt.analysis import FindingView, PromptAnalysis
 from animagine_prompt.cli.preview._layout import glyphs
-from animagine_prompt.cli.preview._model import Note, PromptView
 
 __all__ = ["DiagnosticList", "excerpt"]
 
@@ -52,7 +52,7 @@ class DiagnosticList:
 
     >>> from io import StringIO
     >>> from rich.console import Console
-    >>> from animagine_prompt.cli.preview._model import analyze
+    >>> from animagine_prompt.analysis import analyze
     >>> console = Console(file=StringIO(), width=60, color_system=None)
     >>> console.print(DiagnosticList(analyze("1girl, gren hair", "lowres,, blurry").views))
     >>> print(console.file.getvalue(), end="")
@@ -66,14 +66,14 @@ class DiagnosticList:
               ^^
     """
 
-    def __init__(self, views: Sequence[PromptView]) -> None:
+    def __init__(self, views: Sequence[PromptAnalysis]) -> None:
         self.views = tuple(views)
 
     def __repr__(self) -> str:
-        return f"DiagnosticList({sum(len(v.notes) for v in self.views)} notes)"
+        return f"DiagnosticList({sum(len(v.findings) for v in self.views)} findings)"
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        notes = [(note, view.text) for view in self.views for note in view.notes]
+        notes = [(note, view.text) for view in self.views for note in view.findings]
         if not notes:
             return
         marks = glyphs(options.ascii_only)
@@ -82,7 +82,9 @@ class DiagnosticList:
         for note, text in notes:
             yield from self._note(note, text, console, gutter, body_width, marks.ellipsis)
 
-    def _note(self, note: Note, text: str, console: Console, gutter: int, width: int, ellipsis: str) -> RenderResult:
+    def _note(
+        self, note: FindingView, text: str, console: Console, gutter: int, width: int, ellipsis: str
+    ) -> RenderResult:
         head = Text()
         head.append(note.code, "animagine.diagnostic.code")
         head.append(f" {note.severity}", f"animagine.diagnostic.{note.severity}")

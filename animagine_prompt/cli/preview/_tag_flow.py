@@ -13,9 +13,9 @@ from bisect import bisect_right
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from animagine_prompt.analysis import FindingView, Mark, NetworkView, PromptAnalysis, TagView
 from animagine_prompt.cli.preview._chunk_bar import ChunkBar
 from animagine_prompt.cli.preview._layout import Glyphs, Unit, fit, format_weight, glyphs, pack, styled
-from animagine_prompt.cli.preview._model import Mark, NetworkView, Note, PromptView, TagView
 
 __all__ = ["TagFlow", "tag_text"]
 
@@ -58,7 +58,7 @@ def _mark_text(mark: Mark, marks: Glyphs) -> Text:
     return Text((f"@{mark.label}" if mark.label else "") + marks.close, "animagine.schedule")
 
 
-def _note_text(note: Note) -> Text:
+def _note_text(note: FindingView) -> Text:
     return Text(f"[{note.number}]", f"animagine.diagnostic.{note.severity}")
 
 
@@ -67,7 +67,7 @@ class TagFlow:
 
     >>> from io import StringIO
     >>> from rich.console import Console
-    >>> from animagine_prompt.cli.preview._model import analyze
+    >>> from animagine_prompt.analysis import analyze
     >>> console = Console(file=StringIO(), width=44, color_system=None)
     >>> console.print(TagFlow(analyze("1girl, ((smile)), [cat:dog:10], gren hair BREAK sky").prompt))
     >>> print(console.file.getvalue(), end="")
@@ -78,7 +78,7 @@ class TagFlow:
       sky
     """
 
-    def __init__(self, view: PromptView) -> None:
+    def __init__(self, view: PromptAnalysis) -> None:
         self.view = view
 
     def __repr__(self) -> str:
@@ -110,7 +110,7 @@ class TagFlow:
         for mark in view.marks:
             order = _ITEM if mark.role == "close" else _OPEN
             out.append((mark.chunk, (mark.offset, order, 0), mark.role, _mark_text(mark, marks)))
-        for note in view.notes:
+        for note in view.findings:
             offset = note.span[0]
             holder = next(((span, chunk) for span, chunk in holders if span[0] <= offset < span[1]), None)
             if holder is not None:

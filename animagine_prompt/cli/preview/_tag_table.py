@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from animagine_prompt.analysis import PromptAnalysis
 from animagine_prompt.cli.preview._layout import bar, format_weight, glyphs, styled
-from animagine_prompt.cli.preview._model import PromptView
 
 __all__ = ["TagTable"]
 
@@ -24,7 +24,7 @@ class TagTable:
 
     >>> from io import StringIO
     >>> from rich.console import Console
-    >>> from animagine_prompt.cli.preview._model import analyze
+    >>> from animagine_prompt.analysis import analyze
     >>> console = Console(file=StringIO(), width=60, color_system=None)
     >>> console.print(TagTable(analyze("hu tao \\\\(genshin impact\\\\), (smile:1.5), <lora:x:0.5>").prompt))
     >>> print(console.file.getvalue(), end="")
@@ -35,7 +35,7 @@ class TagTable:
     3   <lora:x>                  network     █▌░░░░ 0.5       1
     """
 
-    def __init__(self, view: PromptView) -> None:
+    def __init__(self, view: PromptAnalysis) -> None:
         self.view = view
 
     def __repr__(self) -> str:
@@ -63,7 +63,7 @@ class TagTable:
             shown = f"<{network.kind}:{network.name}>"
             rows.append((network.span[0], network.span, shown, "network", weight, network.chunk, None))
         rows.sort(key=lambda r: r[0])
-        for note in self.view.notes:
+        for note in self.view.findings:
             holder = next((r[1] for r in rows if r[1][0] <= note.span[0] < r[1][1]), None)
             if holder is not None:
                 notes.setdefault(holder, []).append((f"[{note.number}]", note.severity))

@@ -1,0 +1,259 @@
+"""Syntax spans: where each construct of a prompt sits in its text, for highlighting.
+
+One iterative pass over the parsed tree (a prompt nested 100,000 brackets deep cannot reach the
+recursion limit) gives the spans and the schedule marks the terminal preview draws. Weights are
+not worked out here: a group's weight is the one the syntax layer's walk gives its text.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any, Literal
+
+from animagine_prompt.analysis._offsets import Offsets
+from animagine_prompt.diagnostics import Span
+from animagine_prompt.lint.rules._tree import multiplier
+from animagine_prompt.syntax import Alternate, ExtraNetwork, Group, Leaf, Node, Schedule
+from animagine_prompt.syntax._walk import walk
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.syntax import Prompt
+
+__all__ = ["SPAN_KINDS", "Mark", "SpanKind", "SyntaxSpan", "syntax_spans"]
+
+SpanKind = Literal[
+    "group",
+    "bracket",
+    "schedule",
+    "alternation",
+    "switch",
+    "part",
+    "break",
+    "and",
+    "network",
+    "escape",
+    "comment",
+    "embedding",
+    "stray",
+]
+#: Every span kind, in the order the JSON documentation lists them.
+SPAN_KINDS: tuple[SpanKind, ...] = SpanKind.__args__  # type: ignore[attr-defined]
+
+
+@dataclass(frozen=True)
+class SyntaxSpan:
+    """One construct of a prompt and where it is: ``text[span[0]:span[1]]``.
+
+    ``kind`` is one of:
+
+    - ``group``: a weighting bracket group, brackets included; ``detail`` is ``round``, ``square``
+      or ``brace``, ``factor`` its own multiplier (``1.1``, ``0.909…``, ``1.2`` for ``(x:1.2)``) and
+      ``weight`` the effective weight of its own text once every enclosing group is multiplied in
+      (``None`` when it holds no text of its own, as the outer group of ``((a))``);
+    - ``bracket``: a group's opening token or its closing one (``)`` or ``:1.2)``), with
+      ``detail`` ``open`` or ``close`` and the group's ``factor`` and ``weight``; a group left
+      open at the end of the prompt has no closing one;
+    - ``schedule`` (``[from:to:when]``; ``detail`` is the step as written) and ``alternation``
+      (``[a|b]``), whole; ``switch``: their ``[``, ``:`` or ``|``, and ``:when]`` or ``]``, with
+      ``detail`` ``open``, ``mid`` or ``close``;
+    - ``part``: an ``AND`` sub-prompt with its ``weight`` (only when there are several, or one
+      with a ``:weight``); ``and``: the keyword, with the ``weight`` of the part it starts;
+      ``break``: ``BREAK``;
+    - ``network``: ``<lora:name:0.8>`` (``detail`` the network kind, ``weight`` its first weight);
+    - ``escape``: ``\\(`` and friends (``detail`` the character it stands for, empty for a lone
+      backslash); ``comment``: ``#`` to the end of the line; ``embedding``: ``embedding:name``
+      (``detail`` the name); ``stray``: a closing bracket that closes nothing, read as text.
+
+    ``depth`` counts the groups, schedules and alternations around it. Each kind appears only
+    where the dialect gives the construct a meaning (ComfyUI reads ``[x]`` and ``BREAK`` as text).
+
+    >>> SyntaxSpan("group", (7, 18), 0, 1.2, 1.2, "round").to_dict()
+    {'kind': 'group', 'start': 7, 'end': 18, 'depth': 0, 'weight': 1.2, 'factor': 1.2, 'detail': 'round'}
+    """
+
+    kind: SpanKind
+    span: Span
+    depth: int = 0
+    weight: float | None = None
+    factor: float | None = None
+    detail: str = ""
+
+    def to_dict(self, offsets: Offsets | None = None) -> dict[str, Any]:
+        """The JSON form; ``offsets`` converts the positions (see :class:`Offsets`).
+
+        >>> SyntaxSpan("break", (6, 11)).to_dict()["end"]
+        11
+        """
+        start, end = self.span if offsets is None else offsets.span(self.span)
+        return {
+            "kind": self.kind,
+            "start": start,
+            "end": end,
+            "depth": self.depth,
+            "weight": self.weight,
+            "factor": self.factor,
+            "detail": self.detail,
+        }
+
+
+@dataclass(frozen=True)
+class Mark:
+    """Punctuation of a schedule or alternation as the terminal preview places it.
+
+    ``role`` is ``open`` (the ``[``), ``mid`` (at the start of a schedule's after text, or of an
+    alternation's next option) or ``close``; ``kind`` is ``schedule`` or ``alternate``; ``label``
+    the step of a schedule's close (``10``, ``0.5``); ``chunk`` the chunk the offset lies in.
+
+    >>> Mark(4, "close", "schedule", 0, "10").label
+    '10'
+    """
+
+    offset: int
+    role: Literal["open", "mid", "close"]
+    kind: Literal["schedule", "alternate"]
+    chunk: int
+    label: str = ""
+
+
+def _length(nodes: tuple[Node, ...]) -> int:
+    """Source length of consecutive parsed nodes: the tree is lossless, so their spans touch."""
+    if not nodes:
+        return 0
+    first, last = nodes[0].span, nodes[-1].span
+    if first is None or last is None:  # nodes made by an edit carry no spans: measure the text
+        from animagine_prompt.syntax import render
+
+        return len(render(nodes))
+    return last[1] - first[0]
+
+
+def _text_weights(prompt: Prompt) -> dict[int, float]:
+    """``id(leaf) -> weight`` for every literal piece of text, as the syntax layer's walk weighs it."""
+    weights: dict[int, float] = {}
+    for event in walk(prompt.tree.children, prompt.dialect, "all"):
+        if event[0] == "text" and event[1] is not None:
+            weights[id(event[1])] = event[3]
+    return weights
+
+
+def syntax_spans(
+    prompt: Prompt, chunk_of: Callable[[int], int] = lambda offset: 0
+) -> tuple[tuple[SyntaxSpan, ...], tuple[Mark, ...]]:
+    """The spans of ``prompt``'s constructs in source order (outer before inner), and the
+    preview's schedule marks (placed in chunks by ``chunk_of``).
+
+    >>> from animagine_prompt.syntax import parse
+    >>> spans, marks = syntax_spans(parse("a, ((b:1.5)), [c:d:10] BREAK <lora:x:0.5>"))
+    >>> [(s.kind, s.span, s.detail) for s in spans if s.kind != "bracket"]
+    ... # doctest: +NORMALIZE_WHITESPACE
+    [('group', (3, 12), 'round'), ('group', (4, 11), 'round'), ('schedule', (14, 22), '10'),
+     ('switch', (14, 15), 'open'), ('switch', (16, 17), 'mid'), ('switch', (18, 22), 'close'),
+     ('break', (23, 28), ''), ('network', (29, 41), 'lora')]
+    >>> [(s.weight and round(s.weight, 4), s.factor) for s in spans if s.kind == "group"]
+    [(None, 1.1), (1.65, 1.5)]
+    >>> [(m.offset, m.role, m.label) for m in marks]
+    [(14, 'open', ''), (17, 'mid', ''), (21, 'close', '10')]
+    """
+    weights = _text_weights(prompt)
+    dialect = prompt.dialect
+    spans: list[SyntaxSpan] = []
+    marks: list[Mark] = []
+    parts = prompt.subprompts()
+    if len(parts) > 1 or parts[0].weight != 1.0:
+        spans.extend(SyntaxSpan("part", part.span, 0, part.weight) for part in parts)
+    and_weights = iter(part.weight for part in parts[1:])
+    stack: list[tuple[Iterator[Node], int]] = [(iter(prompt.tree.children), 0)]
+    while stack:
+        node = next(stack[-1][0], None)
+        if node is None:
+            stack.pop()
+            continue
+        depth = stack[-1][1]
+        if isinstance(node, Leaf):
+            span = _leaf_span(node, dialect.breaks, dialect.ands, prompt.comments, and_weights, depth)
+            if span is not None:
+                spans.append(span)
+        elif isinstance(node, ExtraNetwork):
+            if dialect.extra_networks and node.span is not None:
+                weight = node.weights[0] if node.weights else None
+                spans.append(SyntaxSpan("network", node.span, depth, weight, None, node.kind))
+        elif isinstance(node, Group):
+            factor = multiplier(node, dialect)
+            if factor is not None and node.span is not None:
+                start, end = node.span
+                own = next((weights[id(c)] for c in node.children if id(c) in weights), None)
+                spans.append(SyntaxSpan("group", node.span, depth, own, factor, node.kind))
+                spans.append(SyntaxSpan("bracket", (start, start + len(node.open)), depth, own, factor, "open"))
+                if node.close:
+                    spans.append(SyntaxSpan("bracket", (end - len(node.close), end), depth, own, factor, "close"))
+            stack.append((iter(node.children), depth + (factor is not None)))
+        elif dialect.schedules and node.span is not None:
+            found = _switches(node, depth, chunk_of)
+            spans.extend(found[0])
+            marks.extend(found[1])
+            branches = node.options if isinstance(node, Alternate) else ((*(node.before or ()), *node.after),)
+            stack.append((iter([n for branch in branches for n in branch]), depth + 1))
+        else:  # a schedule in a dialect without schedules: plain bracket text
+            branches = node.options if isinstance(node, Alternate) else ((*(node.before or ()), *node.after),)
+            stack.append((iter([n for branch in branches for n in branch]), depth))
+    spans.sort(key=lambda s: (s.span[0], -s.span[1]))
+    return tuple(spans), tuple(marks)
+
+
+def _leaf_span(
+    leaf: Leaf, breaks: bool, ands: bool, comments: bool, and_weights: Iterator[float], depth: int
+) -> SyntaxSpan | None:
+    if leaf.span is None:
+        return None
+    kind = leaf.kind
+    if kind in ("escape", "backslash"):
+        return SyntaxSpan("escape", leaf.span, depth, detail=leaf.value)
+    if kind == "break" and breaks:
+        return SyntaxSpan("break", leaf.span, depth)
+    if kind == "and" and ands:
+        return SyntaxSpan("and", leaf.span, depth, next(and_weights, 1.0))
+    if kind == "comment" and comments:
+        return SyntaxSpan("comment", leaf.span, depth)
+    if kind == "embedding":
+        return SyntaxSpan("embedding", leaf.span, depth, detail=leaf.raw.partition(":")[2])
+    if kind == "stray":
+        return SyntaxSpan("stray", leaf.span, depth)
+    return None
+
+
+def _switches(
+    node: Schedule | Alternate, depth: int, chunk_of: Callable[[int], int]
+) -> tuple[list[SyntaxSpan], list[Mark]]:
+    """A schedule's or alternation's own span, its punctuation, and the preview's marks for it."""
+    assert node.span is not None
+    start, end = node.span
+    spans: list[SyntaxSpan] = []
+    marks: list[Mark] = []
+    if isinstance(node, Schedule):
+        label = node.when_text.strip()
+        spans.append(SyntaxSpan("schedule", node.span, depth, detail=label))
+        spans.append(SyntaxSpan("switch", (start, start + 1), depth, detail="open"))
+        marks.append(Mark(start, "open", "schedule", chunk_of(start)))
+        if node.before is None:
+            mid = start + 1
+        else:
+            colon = start + 1 + _length(node.before)
+            spans.append(SyntaxSpan("switch", (colon, colon + 1), depth, detail="mid"))
+            mid = colon + 1
+        marks.append(Mark(mid, "mid", "schedule", chunk_of(mid)))
+        spans.append(SyntaxSpan("switch", (end - len(node.close), end), depth, detail="close"))
+        marks.append(Mark(end - 1, "close", "schedule", chunk_of(end - 1), label))
+        return spans, marks
+    spans.append(SyntaxSpan("alternation", node.span, depth))
+    spans.append(SyntaxSpan("switch", (start, start + 1), depth, detail="open"))
+    marks.append(Mark(start, "open", "alternate", chunk_of(start)))
+    offset = start + 1
+    for i, option in enumerate(node.options):
+        if i:
+            spans.append(SyntaxSpan("switch", (offset - 1, offset), depth, detail="mid"))
+            marks.append(Mark(offset, "mid", "alternate", chunk_of(offset)))
+        offset += _length(option) + 1
+    spans.append(SyntaxSpan("switch", (end - 1, end), depth, detail="close"))
+    marks.append(Mark(end - 1, "close", "alternate", chunk_of(end - 1)))
+    return spans, marks
