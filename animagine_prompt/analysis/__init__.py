@@ -19,7 +19,7 @@ from animagine_prompt.analysis._analysis import SCHEMA_VERSION, Analysis, BuiltA
 from animagine_prompt.analysis._analyze import analyze
 from animagine_prompt.analysis._chunks import ChunkView
 from animagine_prompt.analysis._findings import FindingView
-from animagine_prompt.analysis._offsets import Offsets, Units
+from animagine_prompt.analysis._json import Offsets, Units
 from animagine_prompt.analysis._presets import PresetChoice
 from animagine_prompt.analysis._spans import SPAN_KINDS, Mark, SpanKind, SyntaxSpan
 from animagine_prompt.analysis._tags import CATEGORIES, NetworkView, TagView

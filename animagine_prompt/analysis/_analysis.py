@@ -13,7 +13,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from animagine_prompt.analysis._chunks import ChunkView
 from animagine_prompt.analysis._findings import FindingView
-from animagine_prompt.analysis._offsets import Offsets, Units
+from animagine_prompt.analysis._json import Offsets, Units, finite
 from animagine_prompt.analysis._spans import Mark, SyntaxSpan
 from animagine_prompt.analysis._tags import NetworkView, TagView
 
@@ -152,7 +152,7 @@ class BuiltAnalysis(PromptPair):
             "presets": self.presets,
             "prompt": self.prompt.to_dict(units),
             "negative": None if self.negative is None else self.negative.to_dict(units),
-            "merged": [asdict(m) for m in self.merged],
+            "merged": [{**asdict(m), "weight": finite(m.weight)} for m in self.merged],
         }
 
 
@@ -204,4 +204,4 @@ class Analysis(PromptPair):
         >>> analyze("1girl").to_json()[:40]
         '{"version": 1, "units": "codepoints", "p'
         """
-        return json.dumps(self.to_dict(units), indent=indent, ensure_ascii=False)
+        return json.dumps(self.to_dict(units), indent=indent, ensure_ascii=False, allow_nan=False)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from animagine_prompt.analysis._analysis import Analysis, BuiltAnalysis, PromptAnalysis
+from animagine_prompt.analysis._analysis import Analysis, BuiltAnalysis, Field, PromptAnalysis
 from animagine_prompt.analysis._chunks import chunk_finder, chunk_views
 from animagine_prompt.analysis._findings import FindingView, finding_views
 from animagine_prompt.analysis._presets import PresetChoice
@@ -14,6 +14,7 @@ from animagine_prompt.analysis._tags import network_views, tag_views
 if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.lint import Linter, LintRun
     from animagine_prompt.syntax import Prompt
+    from animagine_prompt.tags import TagDatabase
 
 __all__ = ["analyze"]
 
@@ -72,14 +73,13 @@ def _pair(linter: Linter, prompt: Prompt | str, negative: str | None) -> tuple[P
     return views[0], views[1] if len(views) > 1 else None
 
 
-def _view(run: LintRun, field: str, numbered: tuple[FindingView, ...], database: object) -> PromptAnalysis:
+def _view(run: LintRun, field: Field, numbered: tuple[FindingView, ...], database: TagDatabase) -> PromptAnalysis:
     parsed = run.parsed(field)
     chunks = chunk_views(run.plan(field))
     chunk_of = chunk_finder(chunks)
-    spans, marks = syntax_spans(parsed, chunk_of)
+    spans, marks, networks = syntax_spans(parsed, chunk_of)
     cut = [c.cut for c in chunks if c.cut is not None]
     scheduled = [s.span for s in spans if s.kind in _SPANNING]
-    tags = tag_views(run.context(field).tags, database, chunk_of, cut, scheduled)  # type: ignore[arg-type]
-    networks = network_views(parsed.extra_networks(), chunk_of)
+    tags = tag_views(run.context(field).tags, database, chunk_of, cut, scheduled)
     findings = tuple(f for f in numbered if f.field == field)
-    return PromptAnalysis(field, parsed.text, spans, tags, networks, chunks, findings, marks)  # type: ignore[arg-type]
+    return PromptAnalysis(field, parsed.text, spans, tags, network_views(networks, chunk_of), chunks, findings, marks)

@@ -7,7 +7,7 @@ from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from animagine_prompt.analysis._offsets import Offsets
+from animagine_prompt.analysis._json import Offsets, finite
 from animagine_prompt.diagnostics import Span
 
 if TYPE_CHECKING:  # pragma: no cover
@@ -69,7 +69,7 @@ class ChunkView:
             "ends": self.ends,
             "moved": self.moved,
             "subprompt": self.subprompt,
-            "subprompt_weight": self.subprompt_weight,
+            "subprompt_weight": finite(self.subprompt_weight),
             "starts_part": self.starts_part,
             "cut": None if self.cut is None else dict(zip(("start", "end"), at.span(self.cut), strict=True)),
             "pushed": [dict(zip(("start", "end"), at.span(s), strict=True)) for s in self.pushed],
@@ -84,7 +84,7 @@ def chunk_views(plan: ChunkPlan) -> tuple[ChunkView, ...]:
     [(4, 'break', 0), (1, 'end', 19)]
     """
     ends: dict[int, Boundary] = {b.chunk: b for b in plan.boundaries}
-    raw: list[int | None] = [0] + [ends[i].offset if i in ends else None for i in range(len(plan.chunks) - 1)]
+    raw: list[int | None] = [0, *(ends[i].offset if i in ends else None for i in range(len(plan.chunks) - 1))]
     # A chunk without tokens (BREAK BREAK) starts where the next one with tokens does, so that
     # items are placed in the later chunk, which is the one that holds their tokens.
     starts: list[int] = []

@@ -6,7 +6,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
-from animagine_prompt.analysis._offsets import Offsets
+from animagine_prompt.analysis._json import Offsets
 from animagine_prompt.diagnostics import Span
 
 if TYPE_CHECKING:  # pragma: no cover

@@ -7,7 +7,7 @@ from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, Literal
 
-from animagine_prompt.analysis._offsets import Offsets
+from animagine_prompt.analysis._json import Offsets, finite
 from animagine_prompt.diagnostics import Span
 from animagine_prompt.tags import Category, category_name
 
@@ -81,7 +81,7 @@ class TagView:
             "end": end,
             "text_start": text_start,
             "text_end": text_end,
-            "weight": self.weight,
+            "weight": finite(self.weight),
             "emphasis": self.emphasis,
             "category": self.category,
             "category_id": self.category_id,
@@ -111,7 +111,7 @@ class NetworkView:
         return {
             "kind": self.kind,
             "name": self.name,
-            "weights": list(self.weights),
+            "weights": [finite(w) for w in self.weights],
             "start": start,
             "end": end,
             "chunk": self.chunk,

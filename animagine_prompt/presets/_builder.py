@@ -333,7 +333,7 @@ class PromptBuilder:
         """
         if not enabled:
             return replace(self, _hires=False, _hires_options=())
-        given = {"upscale_by": upscale_by, "strength": strength, "method": method}
+        given: dict[str, Any] = {"upscale_by": upscale_by, "strength": strength, "method": method}
         options = tuple((k, v) for k, v in given.items() if v is not None)
         Hires(**dict(options))  # check the values now, where the caller gave them
         return replace(self, _hires=True, _hires_options=options)

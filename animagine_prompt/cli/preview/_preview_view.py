@@ -12,7 +12,11 @@ from animagine_prompt.cli.preview._layout import fit
 from animagine_prompt.cli.preview._legend import WeightLegend
 from animagine_prompt.cli.preview._tag_flow import TagFlow
 
-__all__ = ["PreviewView", "summary"]
+__all__ = ["MAX_LISTED", "PreviewView", "summary"]
+
+#: Diagnostics listed and marked at most: past this the preview says how many more there are
+#: (a prompt of 100,000 brackets has as many findings; ``lint`` is the command that lists them).
+MAX_LISTED = 200
 
 
 def _plural(count: int, word: str) -> str:
@@ -38,7 +42,8 @@ class PreviewView:
     the prompts the model reads (those presets built, when they did).
 
     ``table=True`` lists each prompt's tags as a :class:`TagTable` instead of the flow;
-    ``legend=False`` leaves the legend out.
+    ``legend=False`` leaves the legend out; ``limit`` is how many diagnostics are listed and
+    marked (:data:`MAX_LISTED`; ``None``: all).
 
     >>> from io import StringIO
     >>> from rich.console import Console
@@ -55,10 +60,13 @@ class PreviewView:
       lowres
     """
 
-    def __init__(self, preview: Analysis, *, table: bool = False, legend: bool = True) -> None:
+    def __init__(
+        self, preview: Analysis, *, table: bool = False, legend: bool = True, limit: int | None = MAX_LISTED
+    ) -> None:
         self.preview = preview
         self.table = table
         self.legend = legend
+        self.limit = limit
 
     def __repr__(self) -> str:
         return f"PreviewView({len(self.preview.read.views)} prompts, table={self.table})"
@@ -74,13 +82,13 @@ class PreviewView:
                 from animagine_prompt.cli.preview._tag_table import TagTable
 
                 yield ChunkBar(view.chunks)
-                yield TagTable(view)
+                yield TagTable(view, limit=self.limit)
             else:
-                yield TagFlow(view)
+                yield TagFlow(view, limit=self.limit)
         if preview.findings:
             yield Text()
             yield Text(f"diagnostics: {len(preview.findings)}", "animagine.title")
-            yield DiagnosticList(preview.views)
+            yield DiagnosticList(preview.views, limit=self.limit)
         if self.legend:
             yield Text()
             yield WeightLegend(self.preview)

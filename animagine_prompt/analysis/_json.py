@@ -1,13 +1,18 @@
-"""Offsets in the unit a client counts: Python counts code points, JavaScript UTF-16 code units."""
+"""What the JSON form needs: offsets in the unit a client counts, and numbers JSON can carry.
+
+Python counts code points, JavaScript (and so CodeMirror) UTF-16 code units; JSON has no
+infinity: ``(((…(a)…)))`` nested 5,000 deep weighs 1.1**5000, which overflows to ``inf``.
+"""
 
 from __future__ import annotations
 
+import math
 from bisect import bisect_left
 from typing import Literal
 
 from animagine_prompt.diagnostics import Span
 
-__all__ = ["Offsets", "Units"]
+__all__ = ["Offsets", "Units", "finite"]
 
 #: ``codepoints``: Python string indices; ``utf-16``: JavaScript (and CodeMirror) string indices.
 Units = Literal["codepoints", "utf-16"]
@@ -43,3 +48,12 @@ class Offsets:
     def span(self, span: Span) -> Span:
         """Both ends of ``span`` in the chosen units."""
         return self(span[0]), self(span[1])
+
+
+def finite(value: float | None) -> float | None:
+    """``value``, or ``None`` where it is not a finite number (JSON has no infinity or NaN).
+
+    >>> finite(1.2), finite(float("inf")), finite(None)
+    (1.2, None, None)
+    """
+    return value if value is not None and math.isfinite(value) else None
