@@ -53,17 +53,21 @@ def analyze(
     built = None
     if presets is not None and presets.chosen:
         result, shown_negative = presets.build(prompt, negative, linter.resources.presets())
-        # The builder's parse serves the linter when it is in the linter's dialect.
+        # The builder's parses serve the linter when they are in the linter's dialect.
         source: Prompt | str = result.prompt
+        source_negative: Prompt | str | None = shown_negative
         if linter.settings.dialect == "a1111":
             source = result.parsed_prompt
-        built_prompt, built_negative = _pair(linter, source, shown_negative)
+            source_negative = None if shown_negative is None else result.parsed_negative
+        built_prompt, built_negative = _pair(linter, source, source_negative)
         description = presets.describe(result.quality_title, result.style_title, result.negative_preset)
         built = BuiltAnalysis(built_prompt, built_negative, description, result.merged)
     return Analysis(written, written_negative, built)
 
 
-def _pair(linter: Linter, prompt: Prompt | str, negative: str | None) -> tuple[PromptAnalysis, PromptAnalysis | None]:
+def _pair(
+    linter: Linter, prompt: Prompt | str, negative: Prompt | str | None
+) -> tuple[PromptAnalysis, PromptAnalysis | None]:
     run = linter.run(prompt, negative)
     numbered = finding_views(run.findings)
     database = linter.resources.database()

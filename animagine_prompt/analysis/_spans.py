@@ -186,24 +186,40 @@ def syntax_spans(
         elif isinstance(node, Group):
             factor = multiplier(node, dialect)
             if factor is not None and node.span is not None:
-                start, end = node.span
                 own = next((weights[id(c)] for c in node.children if id(c) in weights), None)
-                spans.append(SyntaxSpan("group", node.span, depth, own, factor, node.kind))
-                spans.append(SyntaxSpan("bracket", (start, start + len(node.open)), depth, own, factor, "open"))
-                if node.close:
-                    spans.append(SyntaxSpan("bracket", (end - len(node.close), end), depth, own, factor, "close"))
+                spans += _group(node.kind, node.span, len(node.open), len(node.close), depth, own, factor)
             stack.append((iter(node.children), depth + (factor is not None)))
-        elif dialect.schedules and node.span is not None:
-            found = _switches(node, depth, chunk_of)
-            spans.extend(found[0])
-            marks.extend(found[1])
+        else:
             branches = node.options if isinstance(node, Alternate) else ((*(node.before or ()), *node.after),)
-            stack.append((iter([n for branch in branches for n in branch]), depth + 1))
-        else:  # a schedule in a dialect without schedules: plain bracket text
-            branches = node.options if isinstance(node, Alternate) else ((*(node.before or ()), *node.after),)
-            stack.append((iter([n for branch in branches for n in branch]), depth))
+            children = [n for branch in branches for n in branch]
+            if dialect.schedules and node.span is not None:
+                found = _switches(node, depth, chunk_of)
+                spans += found[0]
+                marks += found[1]
+                stack.append((iter(children), depth + 1))
+                continue
+            # Without schedules a dialect reads "[a:b:5]" as square brackets around text, as the walk does.
+            factor = dialect.square
+            if factor is not None and node.span is not None:
+                own = next((weights[id(c)] for c in children if id(c) in weights), None)
+                spans += _group("square", node.span, 1, 1, depth, own, factor)
+            stack.append((iter(children), depth + (factor is not None)))
     spans.sort(key=lambda s: (s.span[0], -s.span[1]))
     return tuple(spans), tuple(marks), tuple(networks)
+
+
+def _group(
+    kind: str, span: Span, opening: int, closing: int, depth: int, weight: float | None, factor: float
+) -> list[SyntaxSpan]:
+    """A group's span and its brackets (``closing`` is 0 for a group the prompt left open)."""
+    start, end = span
+    out = [
+        SyntaxSpan("group", span, depth, weight, factor, kind),
+        SyntaxSpan("bracket", (start, start + opening), depth, weight, factor, "open"),
+    ]
+    if closing:
+        out.append(SyntaxSpan("bracket", (end - closing, end), depth, weight, factor, "close"))
+    return out
 
 
 def _leaf_span(
