@@ -83,8 +83,7 @@ def visit(children: tuple[Node, ...], dialect: Dialect) -> Iterator[Visit]:
     >>> [(type(v.node).__name__, len(v.groups), v.depth, round(v.weight, 3)) for v in visits]
     [('Group', 0, 0, 1.0), ('Group', 1, 1, 1.1), ('Leaf', 2, 2, 1.65)]
     """
-    Frame = tuple[Iterator[Node], Enclosing | None, float, bool]
-    stack: list[Frame] = [(iter(children), None, 1.0, False)]
+    stack: list[tuple[Iterator[Node], Enclosing | None, float, bool]] = [(iter(children), None, 1.0, False)]
     while stack:
         it, enclosing, weight, in_schedule = stack[-1]
         node = next(it, None)
