@@ -579,7 +579,9 @@ class _YamlReader:
                 self.add(self.scalar(event), event.anchor, event.start_mark, 1 + len(event.value))
             elif isinstance(event, (yaml.SequenceStartEvent, yaml.MappingStartEvent)):
                 if event.tag not in _COLLECTIONS:
-                    self.error(f"the YAML tag {event.tag} is not supported here; remove it", event.start_mark)
+                    self.error(
+                        f"invalid YAML: the tag {_short(event.tag)} is not supported here; remove it", event.start_mark
+                    )
                 if len(self.stack) >= MAX_DEPTH:
                     self.fail(*_too_deep(event.start_mark.line + 1, event.start_mark.column + 1))
                 mapping = isinstance(event, yaml.MappingStartEvent)
@@ -601,14 +603,20 @@ class _YamlReader:
                 anchored = self.anchors.get(event.anchor)
                 if anchored is None:
                     if any(o.anchor == event.anchor for o in self.stack):
-                        self.error(f"the alias *{event.anchor} is used inside its own anchor", event.start_mark)
-                    self.error(f"the alias *{event.anchor} names no anchor defined before it", event.start_mark)
+                        self.error(
+                            f"invalid YAML: the alias *{event.anchor} is used inside its own anchor", event.start_mark
+                        )
+                    self.error(
+                        f"invalid YAML: the alias *{event.anchor} names no anchor defined before it", event.start_mark
+                    )
                 value, cost = anchored
                 self.add(value, None, event.start_mark, cost)
             elif isinstance(event, yaml.DocumentStartEvent):
                 documents += 1
                 if documents > 1:
-                    self.error("expected a single document, found another; split the file", event.start_mark)
+                    self.error(
+                        "invalid YAML: expected a single document, found another; split the file", event.start_mark
+                    )
             elif isinstance(event, yaml.StreamEndEvent):
                 return self.root
 
@@ -638,7 +646,7 @@ class _YamlReader:
             return
         if top.key is _NO_KEY:
             if isinstance(value, (dict, list)):
-                self.error("a key is a list or a mapping; keys must be plain values such as text", mark)
+                self.error("invalid YAML: a key is a list or a mapping; keys must be plain values such as text", mark)
             top.key = _MERGE_KEY if isinstance(value, _Merge) else value
             if top.key is not _MERGE_KEY:
                 container.lines[value] = line
@@ -646,7 +654,7 @@ class _YamlReader:
         if top.key is _MERGE_KEY:
             sources = value if isinstance(value, list) else [value]
             if not all(isinstance(s, dict) for s in sources):
-                self.error("a merge key (<<) takes a mapping or a list of mappings", mark)
+                self.error("invalid YAML: a merge key (<<) takes a mapping or a list of mappings", mark)
             top.merges.extend(sources)
         else:
             container[top.key] = value
@@ -684,7 +692,7 @@ class _YamlReader:
             self.fail(*_too_long(len(event.value), event.start_mark.line + 1, event.start_mark.column + 1))
         construct = SafeConstructor.yaml_constructors.get(tag)
         if construct is None or tag == _MERGE:
-            self.error(f"the YAML tag {tag} is not supported here; remove it", event.start_mark)
+            self.error(f"invalid YAML: the tag {_short(tag)} is not supported here; remove it", event.start_mark)
         node = yaml.ScalarNode(tag, event.value, event.start_mark, event.end_mark, event.style)
         try:
             return construct(self.loader, node)
@@ -692,6 +700,11 @@ class _YamlReader:
             self.error(
                 f"invalid YAML: cannot read {event.value[:40]!r} as {tag.rsplit(':', 1)[-1]} ({exc})", event.start_mark
             )
+
+
+def _short(tag: str) -> str:
+    """``!!set`` for ``tag:yaml.org,2002:set``, as people write it."""
+    return "!!" + tag[len("tag:yaml.org,2002:") :] if tag.startswith("tag:yaml.org,2002:") else tag
 
 
 class _Merge:
