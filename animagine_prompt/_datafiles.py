@@ -171,7 +171,6 @@ def key_line(text: str, fmt: DataFormat, keys: Sequence[str | int]) -> int | Non
 
 # -- nesting and number length, checked before a parser sees the text ---------------------------
 
-_LONG_NUMBER = re.compile(rf"(?<![0-9_])[0-9_]{{{MAX_DIGITS + 1},}}")
 
 
 def _position(text: str, offset: int) -> tuple[int, int]:
@@ -189,7 +188,8 @@ def _too_long(digits: int, line: int, column: int) -> tuple[str, int]:
 
 def _long_number(text: str, fail: Callable[..., NoReturn]) -> None:
     """Fail at the first run of more than MAX_DIGITS digits (on the error path: it may be in a string)."""
-    found = _LONG_NUMBER.search(text)
+    # compiled here: a repeat count this large takes the regex compiler about 10 ms
+    found = re.search(rf"(?<![0-9_])[0-9_]{{{MAX_DIGITS + 1},}}", text)
     if found is not None:
         fail(*_too_long(found.end() - found.start(), *_position(text, found.start())))
 
