@@ -20,6 +20,7 @@ a flag); with one, an :class:`~animagine_prompt.errors.InputError` naming the fi
 
 from __future__ import annotations
 
+import re
 from collections.abc import Mapping
 from types import MappingProxyType
 from typing import Literal, overload
@@ -38,6 +39,7 @@ __all__ = [
     "WholeSetting",
     "check_setting",
     "check_size",
+    "parse_wxh",
 ]
 
 #: Pixels per side. SDXL works in 8x8 pixel cells and was trained around 1024x1024; below 64 the
@@ -118,8 +120,31 @@ from 64 to 8192
     try:
         return LIMITS["width"](width), LIMITS["height"](height)
     except CheckError:
-        message = f"{label} {shown(width)} x {shown(height)}: each side must be a whole number of pixels"
-        raise _error(f"{message} from {MIN_SIDE} to {MAX_SIDE}", path, line) from None
+        raise _size_error(f"{label} {shown(width)} x {shown(height)}", path, line) from None
+
+
+_WXH = re.compile(r"^\s*(-?\d+)\s*[xX×*]\s*(-?\d+)\s*$")
+
+
+def parse_wxh(
+    spec: str, *, label: str = "size", path: object = None, line: int | None = None
+) -> tuple[int, int] | None:
+    """The two numbers of a ``"WIDTHxHEIGHT"`` size (``x``, ``X``, ``×`` or ``*`` between them), not
+    yet range-checked; ``None`` when ``spec`` is not written that way (a name, a ratio).
+
+    >>> parse_wxh("832 x 1216"), parse_wxh("3:4")
+    ((832, 1216), None)
+    """
+    match = _WXH.match(spec)
+    if match is None:
+        return None
+    if max(len(match[1]), len(match[2])) > 9:  # far out of range, and int() refuses 4300 digits
+        raise _size_error(f"{label} {shown(spec)}", path, line)
+    return int(match[1]), int(match[2])
+
+
+def _size_error(what: str, path: object, line: int | None) -> UsageError | InputError:
+    return _error(f"{what}: each side must be a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}", path, line)
 
 
 def _error(message: str, path: object, line: int | None) -> UsageError | InputError:
