@@ -107,9 +107,16 @@ def check_setting(
 
 
 def check_size(
-    width: object, height: object, *, label: str = "size", path: object = None, line: int | None = None
+    width: object,
+    height: object,
+    *,
+    label: str = "size",
+    spec: str | None = None,
+    path: object = None,
+    line: int | None = None,
 ) -> tuple[int, int]:
     """``(width, height)`` checked: each side a whole number of :data:`MIN_SIDE` to :data:`MAX_SIDE` pixels.
+    A message shows ``spec`` (the size as the user wrote it) when given, else the two numbers.
 
     >>> check_size(-64, 0, label="resolution", path="a.png")
     Traceback (most recent call last):
@@ -120,7 +127,8 @@ from 64 to 8192
     try:
         return LIMITS["width"](width), LIMITS["height"](height)
     except CheckError:
-        raise _size_error(f"{label} {shown(width)} x {shown(height)}", path, line) from None
+        written = shown(spec) if spec is not None else f"{shown(width)} x {shown(height)}"
+        raise _size_error(f"{label} {written}", path, line) from None
 
 
 _WXH = re.compile(r"^\s*(-?\d+)\s*[xX×*]\s*(-?\d+)\s*$")
