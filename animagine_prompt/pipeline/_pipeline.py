@@ -416,6 +416,8 @@ class AnimaginePipeline:
             loras=tuple((r.name, r.text_encoder_weight, r.unet_weight) for r, _ in resolved if r.active),
             notes=tuple(notes),
             interrupted=interrupted,
+            emphasis=emphasis,
+            clip_skip=clip_skip,
         )
 
     def _decode(self, latents: torch.Tensor) -> Any:
