@@ -190,10 +190,10 @@ class Flag:
 class OneOf:
     """One of the given names.
 
-    >>> OneOf(("a1111", "comfy", "novelai"))("nai")
+    >>> OneOf(("nearest", "bilinear", "bicubic"))("lanczos")
     Traceback (most recent call last):
     ...
-    animagine_prompt._checks.CheckError: expected a1111, comfy or novelai, got 'nai'
+    animagine_prompt._checks.CheckError: expected nearest, bilinear or bicubic, got 'lanczos'
     """
 
     __slots__ = ("names",)
