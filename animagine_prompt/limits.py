@@ -125,7 +125,7 @@ def check_size(
 from 64 to 8192
     """
     try:
-        return LIMITS["width"](width), LIMITS["height"](height)
+        return Whole(MIN_SIDE, MAX_SIDE)(width), Whole(MIN_SIDE, MAX_SIDE)(height)
     except CheckError:
         written = shown(spec) if spec is not None else f"{shown(width)} x {shown(height)}"
         raise _size_error(f"{label} {written}", path, line) from None

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -158,8 +158,8 @@ def set_png_text(png: bytes, texts: Mapping[str, str], *, path: object = None) -
     for kind, offset, length in _walk(io.BytesIO(png), path, check_all=False):
         whole = png[offset : offset + 12 + length]
         if kind in _TEXT_KINDS:
-            keyword = png[offset + 8 : offset + 8 + min(length, 80)].split(b"\x00", 1)[0]
-            if keyword.decode("latin-1") in texts:
+            name = png[offset + 8 : offset + 8 + min(length, 80)].split(b"\x00", 1)[0]
+            if name.decode("latin-1") in texts:
                 continue
         out += whole
         if kind == b"IHDR":
@@ -167,7 +167,7 @@ def set_png_text(png: bytes, texts: Mapping[str, str], *, path: object = None) -
     return bytes(out)
 
 
-def _walk(stream: BinaryIO, path: object, *, check_all: bool):
+def _walk(stream: BinaryIO, path: object, *, check_all: bool) -> Iterator[tuple[bytes, int, int]]:
     """Yield ``(kind, offset, length)`` of each chunk up to IEND; with ``check_all``, verify every CRC."""
     stream.seek(0, io.SEEK_END)
     size = stream.tell()

@@ -12,6 +12,7 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._checks import shown
 from animagine_prompt._datafiles import load_data
 from animagine_prompt.errors import InputError
 from animagine_prompt.limits import NumberSetting, WholeSetting, check_setting, check_size
@@ -218,10 +219,19 @@ class GenerationRecord:
         (832, 1216, 1.5, 'Photographic', (('datetime', '2023-11-25 06:42:21.342459'),))
         """
         if not isinstance(data.get("prompt"), str):
-            raise InputError("Animagine metadata has no \"prompt\" text", path=path)
+            raise InputError('Animagine metadata has no "prompt" text', path=path)
         known = {
-            "prompt", "negative_prompt", "resolution", "guidance_scale", "num_inference_steps", "seed",
-            "sampler", "sdxl_style", "quality_tags", "use_upscaler", "Model",
+            "prompt",
+            "negative_prompt",
+            "resolution",
+            "guidance_scale",
+            "num_inference_steps",
+            "seed",
+            "sampler",
+            "sdxl_style",
+            "quality_tags",
+            "use_upscaler",
+            "Model",
         }
         width = height = None
         resolution = data.get("resolution")
@@ -280,7 +290,7 @@ class GenerationRecord:
         'k_euler_ancestral'
         """
         if not isinstance(comment.get("prompt"), str):
-            raise InputError("NovelAI Comment has no \"prompt\" text", path=path)
+            raise InputError('NovelAI Comment has no "prompt" text', path=path)
         known = {"prompt", "uc", "steps", "scale", "seed", "sampler", "width", "height"}
         return cls(
             prompt=comment["prompt"],
@@ -293,9 +303,7 @@ class GenerationRecord:
             sampler=_opt_str(comment.get("sampler")),
             model="NovelAI",
             source="novelai",
-            extra=tuple(
-                (k, v if isinstance(v, str) else json.dumps(v)) for k, v in comment.items() if k not in known
-            ),
+            extra=tuple((k, v if isinstance(v, str) else json.dumps(v)) for k, v in comment.items() if k not in known),
         )
 
 
@@ -379,14 +387,14 @@ def _int(name: str, value: Any, path: object) -> int:
 
 def _float(name: str, value: Any, path: object) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
+        number = float(value) if not isinstance(value, int) or value.bit_length() <= 1024 else float("inf")
     else:
         try:
             number = float(str(value).strip()[:40])
         except ValueError:
             raise InputError(f"{name} is {str(value)[:40]!r}, not a number", path=path) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise InputError(f"{name} is {value!r}, not a finite number", path=path)
+        raise InputError(f"{name} is {shown(value)}, not a finite number", path=path)
     return number
 
 

@@ -83,7 +83,7 @@ class Generation:
         >>> g.metadata(1)["seed"], g.metadata(0, Model="animagine-xl-2.0")["Model"]
         (6, 'animagine-xl-2.0')
         """
-        data = self.prompt.to_metadata(**extra)
+        data: dict[str, Any] = self.prompt.to_metadata(**extra)
         data["seed"] = self.seeds[index]
         if self.loras:
             data["use_lora"] = [{"name": n, "te": te, "unet": unet} for n, te, unet in self.loras]
@@ -101,7 +101,7 @@ class Generation:
         >>> r.seed, r.width, r.model, r.steps
         (6, 832, 'animagine-xl-2.0', 50)
         """
-        from animagine_prompt import __version__
+        from animagine_prompt._version import __version__
         from animagine_prompt.metadata import GenerationRecord, model_name
 
         built = self.prompt

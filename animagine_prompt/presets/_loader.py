@@ -15,10 +15,13 @@ nesting, aliases and numbers bounded); where each field sits is looked up only t
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from animagine_prompt._datafiles import DataFormat, key_line, load_data
 from animagine_prompt.errors import PresetError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pydantic import BaseModel
 
 from ._models import (
     DefaultsPatch,
@@ -37,7 +40,7 @@ __all__ = ["PRESET_SUFFIXES", "preset_files", "read_preset_file", "read_preset_t
 #: File name endings read as preset files.
 PRESET_SUFFIXES = (".yaml", ".yml", ".json")
 
-_KIND_MODELS = {
+_KIND_MODELS: dict[str, type[BaseModel]] = {
     PresetKind.QUALITY.value: QualityPreset,
     PresetKind.STYLE.value: StylePreset,
     PresetKind.NEGATIVE.value: NegativePreset,
@@ -164,7 +167,7 @@ def _describe_loc(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     return where or f"field {head!r}"
 
 
-def _model_at(loc: tuple[Any, ...]) -> type | None:
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model whose fields an error at ``loc`` is about (for listing the allowed keys)."""
     parent = loc[:-1]
     if not parent:

@@ -181,6 +181,7 @@ def test_record_round_trips_through_parameters(
         ({"metadata": json.dumps({"prompt": "a", "num_inference_steps": 10**12})}, "num_inference_steps: expected"),
         ({"metadata": json.dumps({"prompt": "a", "resolution": "-64 x 0"})}, "resolution -64 x 0: each side"),
         ({"metadata": json.dumps({"prompt": "a", "guidance_scale": 1e308 * 10})}, "guidance_scale"),
+        ({"metadata": json.dumps({"prompt": "a", "guidance_scale": 10**400})}, "guidance_scale"),  # OverflowError
         ({"metadata": json.dumps({"prompt": "a", "seed": -5})}, "seed: expected a whole number from 0"),
         ({"metadata": json.dumps({"prompt": "a", "use_upscaler": {"upscale_by": 40}})}, "upscale_by: expected"),
         ({"parameters": "1girl\nSteps: 1000000000000, Sampler: Euler a, CFG scale: 7"}, "Steps: expected"),
