@@ -220,3 +220,86 @@ def test_the_bundled_presets_read_as_safe_load_reads_them() -> None:
 )
 def test_key_line(text: str, fmt: str, keys: tuple[str | int, ...], line: int | None) -> None:
     assert key_line(text, fmt, keys) == line  # type: ignore[arg-type]
+
+
+# --- every reader of a data file goes through the bounded reader ---------------------------------
+
+HOSTILE_YAML = {
+    "bomb": "- " + BOMB.replace("\n", "\n  ").rstrip() + "\n",
+    "deep": "- " + "[" * 100_000 + "\n",
+    "self": "- &a [*a]\n",
+    "complex key": "- {[a]: 1}\n",
+    "long number": "- " + "1" * 5000 + "\n",
+}
+HOSTILE_JSON = {"deep": "[" * 100_000, "long number": "[" + "1" * 5000 + "]"}
+
+
+def _read_lint(path):
+    from animagine_prompt.lint._inputs import read_sources
+
+    return read_sources([str(path)])
+
+
+def _read_presets(path):
+    from animagine_prompt.presets import read_preset_file
+
+    return read_preset_file(path)
+
+
+def _read_batch(path):
+    from animagine_prompt.batch import read_batch_file
+
+    return read_batch_file(path)
+
+
+def _read_manifest(path):
+    from animagine_prompt.batch import Manifest
+
+    return Manifest(path).records()
+
+
+def _read_png_json(path):
+    from animagine_prompt.metadata import read_generation
+    from animagine_prompt.metadata._png import _minimal_png
+
+    png = path.with_suffix(".png")
+    png.write_bytes(_minimal_png({"metadata": path.read_text()}))
+    return read_generation(png)
+
+
+READERS = {
+    "lint .yaml": (_read_lint, "p.yaml", HOSTILE_YAML),
+    "lint .json": (_read_lint, "p.json", HOSTILE_JSON),
+    "presets .yaml": (_read_presets, "p.yaml", HOSTILE_YAML),
+    "presets .json": (_read_presets, "p.json", HOSTILE_JSON),
+    "batch .yaml": (_read_batch, "b.yaml", HOSTILE_YAML),
+    "batch .jsonl": (_read_batch, "b.jsonl", HOSTILE_JSON),
+    "manifest": (_read_manifest, "manifest.jsonl", {k: v + "\n" for k, v in HOSTILE_JSON.items()}),
+    "png metadata": (_read_png_json, "m.json", {k: '{"prompt": "a", "x": ' + v + "}" for k, v in HOSTILE_JSON.items()}),
+}
+
+
+@pytest.mark.parametrize(
+    ("reader", "case"), [(name, case) for name, (_, _, cases) in READERS.items() for case in cases]
+)
+def test_every_reader_refuses_hostile_data_with_an_input_error(tmp_path, reader: str, case: str) -> None:
+    read, name, cases = READERS[reader]
+    path = tmp_path / name
+    path.write_text(cases[case], encoding="utf-8")
+    with pytest.raises(InputError) as info:
+        read(path)
+    assert str(info.value).startswith(str(path.with_suffix(".png") if reader == "png metadata" else path))
+
+
+@pytest.mark.parametrize("case", ["deep", "dotted", "long number"])
+def test_the_configuration_reader_too(tmp_path, case: str) -> None:
+    from animagine_prompt.config import load_config
+
+    text = {
+        "deep": "lint = " + "[" * 50_000,
+        "dotted": "a" + ".a" * 50_000 + " = 1",
+        "long number": "x = " + "1" * 5000,
+    }
+    (tmp_path / "animagine-prompt.toml").write_text(text[case] + "\n")
+    with pytest.raises(InputError, match="animagine-prompt.toml:1: "):
+        load_config(tmp_path)
