@@ -245,8 +245,7 @@ def _read_json(text: str, path: str) -> Source:
             return None
         start, end = value.start, value.end
         verbatim = text[start + 1 : end - 1] == value
-        line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 2
+        line, column = value.line, value.column + 1  # the first character after the quote
         return (
             Location(start, end, line, column, verbatim, "json")
             if not verbatim
