@@ -21,7 +21,6 @@ animagine_prompt._checks.CheckError: expected a whole number from 1 to 1000, got
 from __future__ import annotations
 
 import math
-import reprlib
 from collections.abc import Callable, Iterable, Mapping
 from pathlib import Path
 from typing import Any, Generic, Protocol, TypeVar
@@ -70,11 +69,6 @@ class Check(Protocol[T_co]):
     def __call__(self, value: object) -> T_co: ...
 
 
-_SHORT = reprlib.Repr()
-_SHORT.maxstring = _SHORT.maxother = 40
-_SHORT.maxlevel = 2
-
-
 def shown(value: object) -> str:
     """A short ``repr`` of a value for a message: long text cut, deep lists elided, huge integers
     described (Python refuses to write an integer of more than 4300 digits).
@@ -86,7 +80,12 @@ def shown(value: object) -> str:
     """
     if isinstance(value, int) and not isinstance(value, bool) and value.bit_length() > 256:
         return f"a number of about {round(value.bit_length() * math.log10(2))} digits"
-    return _SHORT.repr(value)
+    import reprlib  # on the error path only
+
+    short = reprlib.Repr()
+    short.maxstring = short.maxother = 40
+    short.maxlevel = 2
+    return short.repr(value)
 
 
 def _fail(check: Check[object], value: object) -> CheckError:

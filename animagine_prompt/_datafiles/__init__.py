@@ -34,10 +34,7 @@ from typing import Any, NoReturn
 
 from animagine_prompt.errors import InputError
 
-from ._json import load_json
 from ._model import MAX_DEPTH, MAX_DIGITS, DataFormat, Located, LocatedDict, LocatedList
-from ._toml import load_toml, toml_key_line
-from ._yaml import load_yaml
 
 __all__ = [
     "MAX_DEPTH",
@@ -90,10 +87,16 @@ at most 4300 digits
         raise error(f"{message}{where}", path=path, line=line)
 
     if fmt == "yaml":
+        from ._yaml import load_yaml  # each reader is imported when its format is first read
+
         return load_yaml(text, located, fail)
     if fmt == "json":
+        from ._json import load_json
+
         return load_json(text, located, fail)
     if fmt == "toml":
+        from ._toml import load_toml
+
         return load_toml(text, fail)
     raise ValueError(f"unknown data format {fmt!r}")
 
@@ -109,13 +112,12 @@ def key_line(text: str, fmt: DataFormat, keys: Sequence[str | int]) -> int | Non
     4
     """
     if fmt == "toml":
+        from ._toml import toml_key_line
+
         return toml_key_line(text, keys)
 
-    def fail(message: str, line: int | None = None, column: int | None = None) -> NoReturn:
-        raise InputError(message)
-
     try:
-        node = load_yaml(text, True, fail) if fmt == "yaml" else load_json(text, True, fail)
+        node = load_data(text, fmt, located=True)
     except InputError:
         return None
     line: int | None = getattr(node, "line", None)
