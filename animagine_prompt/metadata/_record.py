@@ -219,19 +219,10 @@ class GenerationRecord:
         (832, 1216, 1.5, 'Photographic', (('datetime', '2023-11-25 06:42:21.342459'),))
         """
         if not isinstance(data.get("prompt"), str):
-            raise InputError('Animagine metadata has no "prompt" text', path=path)
+            raise InputError("Animagine metadata has no \"prompt\" text", path=path)
         known = {
-            "prompt",
-            "negative_prompt",
-            "resolution",
-            "guidance_scale",
-            "num_inference_steps",
-            "seed",
-            "sampler",
-            "sdxl_style",
-            "quality_tags",
-            "use_upscaler",
-            "Model",
+            "prompt", "negative_prompt", "resolution", "guidance_scale", "num_inference_steps", "seed",
+            "sampler", "sdxl_style", "quality_tags", "use_upscaler", "Model",
         }
         width = height = None
         resolution = data.get("resolution")
@@ -290,7 +281,7 @@ class GenerationRecord:
         'k_euler_ancestral'
         """
         if not isinstance(comment.get("prompt"), str):
-            raise InputError('NovelAI Comment has no "prompt" text', path=path)
+            raise InputError("NovelAI Comment has no \"prompt\" text", path=path)
         known = {"prompt", "uc", "steps", "scale", "seed", "sampler", "width", "height"}
         return cls(
             prompt=comment["prompt"],
@@ -303,7 +294,9 @@ class GenerationRecord:
             sampler=_opt_str(comment.get("sampler")),
             model="NovelAI",
             source="novelai",
-            extra=tuple((k, v if isinstance(v, str) else json.dumps(v)) for k, v in comment.items() if k not in known),
+            extra=tuple(
+                (k, v if isinstance(v, str) else json.dumps(v)) for k, v in comment.items() if k not in known
+            ),
         )
 
 
