@@ -11,7 +11,6 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
 
 from animagine_prompt.cli._io import read_prompt_arg
 from animagine_prompt.errors import UsageError
@@ -224,57 +223,7 @@ class _ImageMaker:
             clip_skip=s.clip_skip,
             callback=on_step,
         )
-        return encode_png(generation, model=self.model, emphasis=s.emphasis, clip_skip=s.clip_skip)
-
-
-def encode_png(
-    generation: Any, *, model: str | None, emphasis: str | None = None, clip_skip: int | None = None
-) -> bytes:
-    """The first image of a ``Generation`` as PNG bytes carrying the A1111 ``parameters`` text and the
-    Animagine app's ``metadata`` JSON."""
-    import io
-    from datetime import datetime
-
-    from animagine_prompt import __version__
-    from animagine_prompt.metadata import GenerationRecord, app_metadata_text, set_png_text
-
-    built = generation.prompt
-    hires = built.hires
-    name = model_name(model)
-    record = GenerationRecord(
-        prompt=built.prompt,
-        negative_prompt=built.negative_prompt,
-        width=built.width,
-        height=built.height,
-        steps=built.steps,
-        guidance=built.guidance,
-        seed=generation.seed,
-        sampler=built.sampler,
-        model=name,
-        hires_upscale=None if hires is None else hires.upscale_by,
-        hires_strength=None if hires is None else hires.strength,
-        hires_method=None if hires is None else hires.method,
-        clip_skip=clip_skip,
-        emphasis=emphasis,
-        extra=(("Version", f"animagine-prompt {__version__}"),),
-    )
-    buffer = io.BytesIO()
-    generation.image.save(buffer, format="PNG")
-    app = generation.metadata(0, Model={"Model": name}, datetime=str(datetime.now()))
-    texts = {"parameters": record.parameters_text(), "metadata": app_metadata_text(app)}
-    return set_png_text(buffer.getvalue(), texts)
-
-
-def model_name(model: str | None) -> str | None:
-    """The name written in the metadata: a hub id's or folder's last part, a checkpoint file's stem.
-
-    >>> model_name("Linaqruf/animagine-xl-2.0"), model_name("/models/animagineXL_v20.safetensors")
-    ('animagine-xl-2.0', 'animagineXL_v20')
-    """
-    if not model:
-        return None
-    path = Path(model.rstrip("/\\"))
-    return path.stem if path.suffix in (".safetensors", ".ckpt") else path.name
+        return generation.png(0, model=self.model)
 
 
 def _make_all(batch, share, maker: _ImageMaker, *, show: bool) -> None:
