@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any, Literal, NamedTuple
+from typing import TYPE_CHECKING, Any, Literal, NamedTuple, get_args
 
 from animagine_prompt.analysis._json import Offsets, finite
 from animagine_prompt.diagnostics import Span
@@ -40,7 +40,7 @@ SpanKind = Literal[
     "stray",
 ]
 #: Every span kind, in the order the JSON documentation lists them.
-SPAN_KINDS: tuple[SpanKind, ...] = SpanKind.__args__  # type: ignore[attr-defined]
+SPAN_KINDS: tuple[SpanKind, ...] = get_args(SpanKind)
 
 
 class SyntaxSpan(NamedTuple):
