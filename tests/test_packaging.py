@@ -29,6 +29,8 @@ def test_wheel_contains_grammar_and_tag_data(wheel):
     names = zipfile.ZipFile(wheel).namelist()
     assert "animagine_prompt/grammars/prompt.lark" in names
     assert any(n.startswith("animagine_prompt/tag_data/") for n in names)
+    for data in ("vocabulary.bin", "english-words.txt", "LICENSE-tagcomplete.txt", "LICENSE-english-words.txt"):
+        assert f"animagine_prompt/tag_data/{data}" in names
     assert "animagine_prompt/py.typed" in names
 
 

@@ -33,6 +33,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     )
     lookup.add_argument("items", nargs="+", metavar="TEXT", help="one prompt item each, e.g. 'hu tao'")
     lookup.add_argument("--suggest", type=int, default=3, metavar="N", help="near matches for unknown items")
+    lookup.add_argument(
+        "--series",
+        action="append",
+        default=[],
+        metavar="NAME",
+        help="a series the prompt names (repeatable): names that are also English words, such as "
+        "'amber', are taken for its characters",
+    )
     search = verbs.add_parser(
         "search",
         help="tags whose name or alias contains QUERY, most popular first",
@@ -95,7 +103,7 @@ def run(args: argparse.Namespace) -> int:
 def _lookup(db: Any, args: argparse.Namespace) -> int:
     rows = []
     for text in args.items:
-        match = db.lookup(text)
+        match = db.lookup(text, series=args.series)
         suggestions = [] if match is not None and match.how != "fuzzy" else db.suggest(text, args.suggest)
         if match is not None and match.how == "fuzzy":
             suggestions = [s for s in suggestions if s.tag != match.tag]

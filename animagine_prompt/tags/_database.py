@@ -1,123 +1,52 @@
-"""The tag database: bundled vocabulary merged with user files, and the lookup pipeline
+"""The tag database: the bundled vocabulary merged with user files, and the lookup pipeline
 exact -> alias -> character without qualifier -> fuzzy."""
 
 from __future__ import annotations
 
-import csv
 import functools
-import math
-from array import array
-from collections.abc import Iterable, Sequence
+import re
+from collections.abc import Container, Iterable, Sequence
 from pathlib import Path
 
 from animagine_prompt.errors import TagDataError
+from animagine_prompt.tags._bundled import bundled_vocabulary, explicit_words, special_tags
+from animagine_prompt.tags._english import is_english_word, is_prose, words_of
 from animagine_prompt.tags._fuzzy import FuzzyIndex, typo_confidence
-from animagine_prompt.tags._loaders import Row, read_rows, read_tag_file
-from animagine_prompt.tags._model import Category, Match, SpecialTag
+from animagine_prompt.tags._model import CONFIDENT, Category, How, Match, SpecialTag
 from animagine_prompt.tags._normalize import canonical
+from animagine_prompt.tags._vocabulary import Vocabulary
 
 __all__ = ["TagDatabase", "load_database"]
 
 _MISSING = object()
 _MEMO_SIZE = 1 << 16
-
-# Bundled files, in merge order (later files win on the same tag).
-_BUNDLED_FILES = ("selected_tags.csv", "meta-tags.csv", "aliases.csv")
-
-
-def _data_dir() -> Path:
-    from animagine_prompt._resources import data_dir
-
-    return data_dir("tag_data")
-
-
-def _read_word_file(name: str) -> frozenset[str]:
-    path = _data_dir() / name
-    lines = path.read_text(encoding="utf-8").splitlines()
-    return frozenset(s for s in (line.strip() for line in lines) if s and not s.startswith("#"))
+_QUALIFIER = re.compile(r"_\(([^()]*)\)")
+_ONE_WORD = re.compile(r"[^\W_]+")
+# Whole items in other tools' syntax, left alone: a dynamic-prompts wildcard (`__season__`) and a
+# NovelAI emphasis group (`{crown}`), which no tag lookup should "correct".
+_OTHER_SYNTAX = re.compile(r"__[^_].*__|\{.*\}")
+_NAME_CATEGORIES = frozenset({int(Category.ARTIST), int(Category.CHARACTER)})
+# Fewest posts of a character guessed from a bare name when the prompt does not name its series.
+_GUESS_POSTS = 1000
 
 
-@functools.cache
-def _special_tags() -> dict[str, SpecialTag]:
-    path = _data_dir() / "animagine.csv"
-    with path.open(encoding="utf-8", newline="") as handle:
-        rows = list(csv.DictReader(handle))
-    return {
-        r["tag"]: SpecialTag(r["tag"], r["kind"], int(r["rank"]), r["criterion"])  # type: ignore[arg-type]
-        for r in rows
-    }
+class _KnownWords:
+    """Words an author writes on purpose: English, and the words general tags are made of."""
 
+    __slots__ = ("_tag_words",)
 
-@functools.cache
-def _explicit_words() -> frozenset[str]:
-    return _read_word_file("explicit-words.txt")
+    def __init__(self, tag_words: Container[str]) -> None:
+        self._tag_words = tag_words
 
-
-@functools.cache
-def _prose_words() -> frozenset[str]:
-    return _read_word_file("prose-words.txt")
-
-
-@functools.cache
-def _bundled_rows() -> tuple[tuple[Row, ...], ...]:
-    return tuple(tuple(read_rows(_data_dir() / name)) for name in _BUNDLED_FILES)
-
-
-class _Builder:
-    """Accumulates rows from several sources; a later row updates what it states."""
-
-    def __init__(self) -> None:
-        self.names: list[str] = []
-        self.categories = array("h")
-        self.counts = array("q")
-        self.index: dict[str, int] = {}
-        self.aliases: dict[str, list[int]] = {}
-
-    def add_rows(self, rows: Iterable[Row]) -> None:
-        index, names, categories, counts, aliases = (
-            self.index,
-            self.names,
-            self.categories,
-            self.counts,
-            self.aliases,
-        )
-        for name, category, count, row_aliases in rows:
-            i = index.get(name)
-            if i is None:
-                i = index[name] = len(names)
-                names.append(name)
-                categories.append(category if category is not None else 0)
-                counts.append(count if count is not None else 0)
-            else:
-                if category is not None:
-                    categories[i] = category
-                if count is not None:
-                    counts[i] = count
-            for alias in row_aliases:
-                targets = aliases.get(alias)
-                if targets is None:
-                    aliases[alias] = [i]
-                elif i not in targets:
-                    targets.append(i)
-
-    def build(self, sources: tuple[str, ...]) -> TagDatabase:
-        for tag in _special_tags():
-            if tag not in self.index:
-                self.add_rows([(tag, int(Category.META), 0, ())])
-        counts = self.counts
-        aliases: dict[str, tuple[int, ...]] = {}
-        for alias, targets in self.aliases.items():
-            if alias in self.index:
-                continue  # the exact tag wins over an alias spelt the same
-            aliases[alias] = tuple(sorted(targets, key=lambda t: -counts[t]))
-        return TagDatabase(self.names, self.categories, counts, self.index, aliases, sources)
+    def __contains__(self, word: object) -> bool:
+        return isinstance(word, str) and (word in self._tag_words or is_english_word(word))
 
 
 class TagDatabase:
     """Tags with their category, post count and aliases, and the lookups the linter needs.
 
     Build one with :func:`load_database`. The database never changes after it is built; the
-    indexes for character names and typos are made on first use.
+    typo index is made on first use.
 
     >>> db = load_database()
     >>> db.lookup("blond hair").tag, db.lookup("blond hair").how
@@ -126,31 +55,19 @@ class TagDatabase:
     (4, None)
     """
 
-    def __init__(
-        self,
-        names: list[str],
-        categories: Sequence[int],
-        counts: Sequence[int],
-        index: dict[str, int],
-        aliases: dict[str, tuple[int, ...]],
-        sources: tuple[str, ...],
-        *,
-        hide_explicit: bool = False,
-    ) -> None:
-        self._names = names
-        self._categories = categories
-        self._counts = counts
-        self._index = index
-        self._aliases = aliases
-        self._special = _special_tags()
-        self._explicit_words = _explicit_words()
+    def __init__(self, vocabulary: Vocabulary, sources: tuple[str, ...], *, hide_explicit: bool = False) -> None:
+        self._vocabulary = vocabulary
+        self._names = vocabulary.names
+        self._categories = vocabulary.categories
+        self._counts = vocabulary.counts
+        self._special = special_tags()
+        self._explicit_words = explicit_words()
         self._hide_explicit = hide_explicit
         self._exact_cache: dict[int, Match] = {}
-        # Prompts repeat the same items, so results are remembered by input text.
-        self._memo: dict[str, object] = {}
-        self._bases: dict[str, tuple[int, ...]] | None = None
+        # Prompts repeat the same items, so results are remembered by input text (and series).
+        self._memo: dict[object, Match | None] = {}
         self._fuzzy: FuzzyIndex | None = None
-        self._known_words: frozenset[str] | None = None
+        self._known_words = _KnownWords(vocabulary.words)
         #: Where the data came from: ``"bundled"`` and the paths of user files, in merge order.
         self.sources = sources
 
@@ -160,7 +77,7 @@ class TagDatabase:
         return len(self._names)
 
     def __contains__(self, text: object) -> bool:
-        return isinstance(text, str) and canonical(text) in self._index
+        return isinstance(text, str) and self._vocabulary.find(canonical(text)) is not None
 
     def __repr__(self) -> str:
         return f"<TagDatabase {len(self)} tags from {', '.join(self.sources) or 'nothing'}>"
@@ -185,15 +102,7 @@ class TagDatabase:
         >>> db.lookup("after sex").tag, [m.tag for m in db.search("sex", limit=50) if m.explicit]
         ('after_sex', [])
         """
-        return TagDatabase(
-            self._names,
-            self._categories,
-            self._counts,
-            self._index,
-            self._aliases,
-            self.sources,
-            hide_explicit=True,
-        )
+        return TagDatabase(self._vocabulary, self.sources, hide_explicit=True)
 
     def special_tags(self) -> tuple[SpecialTag, ...]:
         """Animagine XL 2.0's quality and rating tags, best quality first.
@@ -209,21 +118,42 @@ class TagDatabase:
         >>> load_database().aliases_of("twintails")
         ('twin_tail', 'twin_tails', 'twintail')
         """
-        i = self._index.get(canonical(tag))
+        i = self._vocabulary.find(canonical(tag))
         if i is None:
             return ()
-        return tuple(sorted(a for a, t in self._aliases.items() if i in t and not a.startswith("/")))
+        vocabulary = self._vocabulary
+        found = {a for a, t in zip(vocabulary.aliases, vocabulary.targets, strict=True) if t == i}
+        return tuple(sorted(a for a in found if not a.startswith("/")))
+
+    def series_in(self, texts: Iterable[str]) -> frozenset[str]:
+        """The series (copyrights) that prompt items name: copyright tags, and the qualifiers of
+        qualified character tags. Pass it to :meth:`lookup` as ``series``.
+
+        >>> sorted(load_database().series_in(["1girl", "genshin impact", r"kafka \\(honkai: star rail\\)"]))
+        ['genshin_impact', 'honkai:_star_rail']
+        """
+        found: set[str] = set()
+        for text in texts:
+            i = self._tag_id(canonical(text))
+            if i is None:
+                continue
+            category = self._categories[i]
+            if category == Category.COPYRIGHT:
+                found.add(self._names[i])
+            elif category == Category.CHARACTER:
+                found.update(_QUALIFIER.findall(self._names[i]))
+        return frozenset(found)
 
     # -- lookups -----------------------------------------------------------------------------
 
-    def _match(self, i: int, how: str, confidence: float) -> Match:
+    def _match(self, i: int, how: How, confidence: float) -> Match:
         name = self._names[i]
         return Match(
             name,
             self._categories[i],
             self._counts[i],
             how,
-            confidence,  # type: ignore[arg-type]
+            confidence,
             self._special.get(name),
             self.is_explicit(name),
         )
@@ -234,33 +164,62 @@ class TagDatabase:
             match = self._exact_cache[i] = self._match(i, "exact", 1.0)
         return match
 
-    def _character_bases(self) -> dict[str, tuple[int, ...]]:
-        if self._bases is None:
-            bases: dict[str, list[int]] = {}
-            character = int(Category.CHARACTER)
-            for i, (name, category) in enumerate(zip(self._names, self._categories, strict=True)):
-                if category == character:
-                    cut = name.find("_(")
-                    if cut > 0:
-                        bases.setdefault(name[:cut], []).append(i)
-            counts = self._counts
-            self._bases = {b: tuple(sorted(ids, key=lambda t: -counts[t])) for b, ids in bases.items()}
-        return self._bases
+    def _tag_id(self, key: str) -> int | None:
+        """The tag ``key`` names exactly or as an alias (its most popular target)."""
+        i = self._vocabulary.find(key)
+        if i is None:
+            targets = self._vocabulary.alias_targets(key)
+            if targets:
+                i = targets[0]
+        return i
 
-    def _resolve(self, key: str) -> Match | None:
-        i = self._index.get(key)
+    def _in_series(self, i: int, series: frozenset[str]) -> bool:
+        for qualifier in _QUALIFIER.findall(self._names[i]):
+            resolved = self._tag_id(qualifier)
+            for name in (qualifier, None if resolved is None else self._names[resolved]):
+                if name is not None and any(
+                    s == name or s.startswith((name + "_", name + "/", name + ":")) for s in series
+                ):
+                    return True
+        return False
+
+    def _characters(self, key: str) -> list[int]:
+        """Characters named ``key`` plus a qualifier, most posts first."""
+        character, counts = int(Category.CHARACTER), self._counts
+        ids = [i for i in self._vocabulary.with_prefix(key + "_(") if self._categories[i] == character]
+        if self._hide_explicit:
+            ids = [i for i in ids if not self.is_explicit(self._names[i])]
+        ids.sort(key=lambda t: (-counts[t], t))
+        return ids
+
+    def _character(self, key: str, candidates: Sequence[int], series: frozenset[str]) -> Match | None:
+        """A character guess among ``candidates`` (most posts first). Without a series the prompt
+        names, none for an ordinary word (``amber``), a name of one or two letters (``ui``) or a
+        character with few posts (``fuze``, ``marin``: more often some other character or word)."""
+        if series:
+            named = [i for i in candidates if self._in_series(i, series)]
+            if named:
+                return self._match(named[0], "character", 0.5 + 0.45 * self._share(named))
+        if len(key) < 3 or is_prose(key) or self._counts[candidates[0]] < _GUESS_POSTS:
+            return None
+        return self._match(candidates[0], "character", 0.5 + 0.45 * self._share(candidates))
+
+    def _resolve(self, key: str, series: frozenset[str] = frozenset()) -> Match | None:
+        vocabulary = self._vocabulary
+        i = vocabulary.find(key)
         if i is not None:
             return self._exact(i)
-        targets = self._aliases.get(key)
-        if targets is not None:
+        targets = vocabulary.alias_targets(key)
+        if targets:
+            if self._categories[targets[0]] == Category.CHARACTER and is_prose(key):
+                # Danbooru aliases "misty" to misty_(pokemon): right in a Pokemon prompt only.
+                return self._character(key, targets, series)
             return self._match(targets[0], "alias", self._share(targets))
         if "_(" not in key and key:
-            candidates = self._character_bases().get(key)
-            if candidates and self._hide_explicit:
-                candidates = tuple(t for t in candidates if not self.is_explicit(self._names[t]))
+            candidates = self._characters(key)
             if candidates:
                 # Sure when one series dominates: "kafka" is the Honkai: Star Rail one.
-                return self._match(candidates[0], "character", 0.5 + 0.45 * self._share(candidates))
+                return self._character(key, candidates, series)
         return None
 
     def _share(self, targets: Sequence[int]) -> float:
@@ -271,49 +230,54 @@ class TagDatabase:
 
     def _fuzzy_index(self) -> FuzzyIndex:
         if self._fuzzy is None:
-            keys = list(self._names)
-            targets = list(range(len(keys)))
-            for alias, ids in self._aliases.items():
-                if not alias.startswith("/"):
-                    keys.append(alias)
-                    targets.append(ids[0])
-            self._fuzzy = FuzzyIndex(keys, targets, self._counts)
+            self._fuzzy = FuzzyIndex(self._vocabulary)
         return self._fuzzy
 
-    def _words(self) -> frozenset[str]:
-        if self._known_words is None:
-            # Words of general and meta tags are real words; artist and character names are not.
-            plain = (int(Category.GENERAL), int(Category.META))
-            words = set(_prose_words())
-            for name, category in zip(self._names, self._categories, strict=True):
-                if category in plain:
-                    words.update(name.replace("(", "_").replace(")", "_").split("_"))
-            words.discard("")
-            self._known_words = frozenset(words)
-        return self._known_words
-
     def _fuzzy_matches(self, key: str, limit: int) -> list[Match]:
-        found = self._fuzzy_index().search(key, limit + 1)
-        known = self._words()
+        index = self._fuzzy_index()
+        found = index.search(key, limit + 1)
         matches = []
         for position, (candidate, target, score) in enumerate(found):
-            confidence = typo_confidence(key, candidate, score, known)
-            if position == 0 and confidence >= 0.8 and len(found) > 1:
+            confidence = self._typo_confidence(key, candidate, target, score)
+            if position == 0 and confidence >= CONFIDENT and len(found) > 1:
                 # Ambiguous when the runner-up is as good a correction.
                 other_key, other, other_score = found[1]
-                index = self._fuzzy_index()
                 gap = (score + 2 * index.popularity(target)) - (other_score + 2 * index.popularity(other))
-                if gap < 3 and typo_confidence(key, other_key, other_score, known) >= 0.8:
+                if gap < 3 and self._typo_confidence(key, other_key, other, other_score) >= CONFIDENT:
                     confidence = 0.7
             matches.append(self._match(target, "fuzzy", confidence))
         return matches
 
-    def lookup(self, text: str) -> Match | None:
+    def _typo_confidence(self, key: str, candidate: str, target: int, score: float) -> float:
+        confidence = typo_confidence(key, candidate, score, self._known_words)
+        if confidence >= CONFIDENT and self._categories[target] in _NAME_CATEGORIES:
+            # One unknown word is as likely another name as a misspelt one (`rukako` is not
+            # `runako`, `neon` is not the artist `ne-on`), and an ordinary word is no
+            # character's name unless the prompt names the series.
+            if _ONE_WORD.fullmatch(key) or is_prose(key):
+                return 0.7
+        return confidence
+
+    def _series_keys(self, series: Iterable[str]) -> frozenset[str]:
+        keys = set()
+        for text in series:
+            key = canonical(text)
+            i = self._tag_id(key)
+            keys.add(key if i is None else self._names[i])
+        keys.discard("")
+        return frozenset(keys)
+
+    def lookup(self, text: str, *, series: Iterable[str] = ()) -> Match | None:
         """What ``text`` (one prompt item, any form) refers to, or ``None`` when unknown.
 
         Tries the exact tag, then an alias, then a character name without its series qualifier,
         then a typo correction, which is returned only when it is confident; prose such as
         ``a girl standing in the rain`` comes back ``None``. A sentence's final period is ignored.
+
+        ``series`` are the series the prompt names (see :meth:`series_in`), in any form. A name
+        that is also an ordinary English word (``misty``, ``amber``) is taken for a character
+        only when its series is among them, and a name several characters share goes to the one
+        of a named series first.
 
         >>> db = load_database()
         >>> for text in ["Green_Hair", "twin tails", "kafka", "gren hair"]:
@@ -322,48 +286,77 @@ class TagDatabase:
         alias twintails
         character kafka_(honkai:_star_rail)
         fuzzy green_hair
-        >>> db.lookup("highly detailed") is None
-        True
+        >>> db.lookup("highly detailed") is None, db.lookup("amber") is None
+        (True, True)
+        >>> db.lookup("amber", series=["genshin impact"]).tag
+        'amber_(genshin_impact)'
         """
+        named = self._series_keys(series) if series else frozenset()
+        memo_key: object = (text, named) if named else text
         memo = self._memo
-        match = memo.get(text, _MISSING)
+        match = memo.get(memo_key, _MISSING)
         if match is _MISSING:
-            match = self._lookup(text)
+            match = self._lookup(text, named)
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()
-            memo[text] = match
+            memo[memo_key] = match
         return match  # type: ignore[return-value]
 
-    def _lookup(self, text: str) -> Match | None:
+    def _lookup(self, text: str, series: frozenset[str]) -> Match | None:
         key = canonical(text)
-        match = self._resolve(key)
+        match = self._resolve(key, series)
         if match is not None:
             return match
         if key.endswith(".") and len(key) > 1:
             key = key.rstrip(".")
-            match = self._resolve(key)
+            match = self._resolve(key, series)
             if match is not None:
                 return match
-        if len(key) < 4:
+        if len(key) < 4 or _OTHER_SYNTAX.fullmatch(key):
             return None
+        if "_(" not in key and self._characters(key):
+            return None  # a character's name, left to the series: no misspelling of another tag
+        if is_prose(key):
+            # Ordinary English is never a misspelling; at most it is spaced unlike the tag.
+            return self._respaced(key)
         found = self._fuzzy_matches(key, 1)
         if found and found[0].confident and not (self._hide_explicit and found[0].explicit):
             return found[0]
         return None
 
-    def lookup_many(self, texts: Iterable[str]) -> list[Match | None]:
+    def _respaced(self, key: str) -> Match | None:
+        """The general or meta tag that prose names with other word breaks or stray punctuation:
+        ``fire flies``, ``twin-tails``, ``straight on``, ``red eye shadow``, ``watercolor medium``,
+        ``smile}``."""
+        words = words_of(key)
+        variants = ["_".join(words)]
+        if len(words) > 1:
+            variants += ["".join(words), "-".join(words), "_".join(words[:-1]) + f"_({words[-1]})"]
+            variants += [
+                "_".join([*words[:i], words[i] + words[i + 1], *words[i + 2 :]]) for i in range(len(words) - 1)
+            ]
+        for variant in variants:
+            if variant == key:
+                continue
+            i = self._tag_id(variant)
+            if i is not None and self._categories[i] not in _NAME_CATEGORIES:
+                return self._match(i, "fuzzy", 0.95)
+        return None
+
+    def lookup_many(self, texts: Iterable[str], *, series: Iterable[str] = ()) -> list[Match | None]:
         """:meth:`lookup` for many items; repeated items are looked up once.
 
         >>> [m and m.tag for m in load_database().lookup_many(["1girl", "solo", "1girl", "zzzz"])]
         ['1girl', 'solo', '1girl', None]
         """
+        named = tuple(series)
         seen: dict[str, Match | None] = {}
         out = []
         for text in texts:
             if text in seen:
                 out.append(seen[text])
             else:
-                out.append(seen.setdefault(text, self.lookup(text)))
+                out.append(seen.setdefault(text, self.lookup(text, series=named)))
         return out
 
     def category_of(self, text: str) -> int | None:
@@ -379,11 +372,14 @@ class TagDatabase:
         return None if match is None else match.category
 
     def suggest(self, text: str, limit: int = 5) -> list[Match]:
-        """Up to ``limit`` tags ``text`` may mean, best first: what :meth:`lookup` resolves, then
-        near matches ranked by similarity and popularity, each with its own confidence.
+        """Up to ``limit`` tags ``text`` may mean, best first: what :meth:`lookup` resolves (or
+        the characters of that name it leaves to the series), then near matches ranked by
+        similarity and popularity, each with its own confidence.
 
         >>> [m.tag for m in load_database().suggest("blsuh", 2)]
         ['blush', 'bush']
+        >>> [(m.tag, m.confident) for m in load_database().suggest("amber", 1)]
+        [('amber_(genshin_impact)', False)]
         """
         key = canonical(text)
         if not key:
@@ -392,6 +388,10 @@ class TagDatabase:
         first = self._resolve(key)
         if first is not None and not (self._hide_explicit and first.explicit and first.how == "character"):
             out.append(first)
+        elif first is None and "_(" not in key:
+            # Characters of that name that a lookup would not pick without their series ("amber").
+            candidates = self._characters(key)[:2]
+            out += [self._match(i, "character", 0.5 * self._share(candidates)) for i in candidates]
         for match in self._fuzzy_matches(key, limit + 1):
             if self._hide_explicit and match.explicit:
                 continue
@@ -404,27 +404,29 @@ class TagDatabase:
 
         ``how`` is ``exact`` for the tag itself, ``alias`` when only an alias contains the
         query, ``fuzzy`` for a containing name or a near match; ``confidence`` is the share of the
-        name the query covers.
+        name the query covers. ``category`` keeps one category only (``Category.CHARACTER``).
 
         >>> [m.tag for m in load_database().search("twin", limit=3)]
         ['twintails', 'twin_braids', 'low_twintails']
+        >>> [m.tag for m in load_database().search("frieren", limit=2, category=Category.CHARACTER)]
+        ['frieren', 'fern_(sousou_no_frieren)']
         """
         key = canonical(query)
         if not key:
             return []
+        names, categories = self._names, self._categories
         hits: dict[int, Match] = {}
-        for i, name in enumerate(self._names):
-            if key in name and (category is None or self._categories[i] == category):
-                how = "exact" if name == key else "fuzzy"
-                hits[i] = self._match(i, how, len(key) / len(name))
-        for alias, targets in self._aliases.items():
-            if key in alias and not alias.startswith("/"):
-                i = targets[0]
-                if i not in hits and (category is None or self._categories[i] == category):
+        for i in [i for i, name in enumerate(names) if key in name]:
+            if category is None or categories[i] == category:
+                hits[i] = self._match(i, "exact" if names[i] == key else "fuzzy", len(key) / len(names[i]))
+        vocabulary = self._vocabulary
+        for alias, i in zip(vocabulary.aliases, vocabulary.targets, strict=True):
+            if key in alias and not alias.startswith("/") and i not in hits:
+                if category is None or categories[i] == category:
                     hits[i] = self._match(i, "alias", len(key) / len(alias))
         ranked = sorted(
             (m for m in hits.values() if not (self._hide_explicit and m.explicit)),
-            key=lambda m: (m.how != "exact", -math.log1p(m.post_count)),
+            key=lambda m: (m.how != "exact", -m.post_count, m.tag),
         )
         if len(ranked) < limit:
             for match in self._fuzzy_matches(key, limit):
@@ -437,10 +439,7 @@ class TagDatabase:
 
 @functools.cache
 def _bundled_database() -> TagDatabase:
-    builder = _Builder()
-    for rows in _bundled_rows():
-        builder.add_rows(rows)
-    return builder.build(("bundled",))
+    return TagDatabase(bundled_vocabulary(), ("bundled",))
 
 
 _USER_CACHE: dict[tuple[object, ...], TagDatabase] = {}
@@ -451,11 +450,12 @@ def load_database(paths: Iterable[str | Path] = (), *, bundled: bool = True) -> 
     """The bundled tags merged with the user's tag files (later files win on the same tag).
 
     Files are read by :func:`read_tag_file`; a malformed one raises ``TagDataError`` naming
-    file and line. The result is cached per process, keyed by the files' paths, sizes and
-    modification times, so a changed file is read again.
+    file and line. The result is cached per process, and the merged vocabulary on disk (see
+    :mod:`._merge`), keyed by the files' paths, sizes and modification times, so a changed file
+    is read again.
 
     >>> db = load_database()
-    >>> db is load_database(), len(db) > 10_000
+    >>> db is load_database(), len(db) > 140_000
     (True, True)
     """
     files = tuple(Path(p) for p in paths)
@@ -466,6 +466,8 @@ def load_database(paths: Iterable[str | Path] = (), *, bundled: bool = True) -> 
         try:
             stat = file.stat()
         except OSError:
+            from animagine_prompt.tags._loaders import read_tag_file
+
             read_tag_file(file)  # raises the error that says what is wrong with the path
             raise TagDataError("cannot read tag file", path=file) from None
         key.append((str(file.resolve()), stat.st_size, stat.st_mtime_ns))
@@ -473,14 +475,10 @@ def load_database(paths: Iterable[str | Path] = (), *, bundled: bool = True) -> 
     cached = _USER_CACHE.get(cache_key)
     if cached is not None:
         return cached
-    builder = _Builder()
-    if bundled:
-        for rows in _bundled_rows():
-            builder.add_rows(rows)
-    for file in files:
-        builder.add_rows(read_rows(file))
+    from animagine_prompt.tags._merge import merged_vocabulary
+
     sources = (("bundled",) if bundled else ()) + tuple(str(f) for f in files)
-    database = builder.build(sources)
+    database = TagDatabase(merged_vocabulary(files, bundled=bundled), sources)
     if len(_USER_CACHE) >= _USER_CACHE_SIZE:
         _USER_CACHE.pop(next(iter(_USER_CACHE)))
     _USER_CACHE[cache_key] = database

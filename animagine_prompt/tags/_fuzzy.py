@@ -2,20 +2,26 @@
 near match is a confident correction rather than a different phrase.
 
 Scoring is rapidfuzz's ``fuzz.ratio`` on canonical keys. Instead of scoring every key, a query
-is scored against the keys of similar length that share its first or its last character: one
-edit cannot change both ends, so a single typo never hides the tag it came from.
+is scored against the keys of similar length that share its first two or its last two letters
+(one letter for queries under 5): one edit cannot change both ends, so a single typo never
+hides the tag it came from.
 """
 
 from __future__ import annotations
 
 import math
 import re
-from collections.abc import Sequence
+from collections.abc import Container
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.tags._vocabulary import Vocabulary
 
 __all__ = ["FuzzyIndex", "typo_confidence"]
 
 _NON_WORD = re.compile(r"[\W_]+")
 _SPLIT_WORDS = re.compile(r"[_()]+")
+_EDGE_PUNCTUATION = "-.,;:!?\"'{}[]<>*~"
 # Endings that turn one English word into another (plural, tense, -ist/-ism, ...): a query that
 # differs from a tag only by swapping these is another word, not a misspelling.
 _SUFFIXES = frozenset(
@@ -23,10 +29,16 @@ _SUFFIXES = frozenset(
 )
 #: Weight of popularity in the ranking, in ``fuzz.ratio`` points for the most popular tag.
 POPULARITY_WEIGHT = 2.0
+# Popularity is measured against a fixed scale (Danbooru's largest tag has about 6M posts), so
+# that no pass over every count is needed before the first search.
+_LOG_LARGEST = math.log1p(10_000_000)
+# Searches made before the keys are copied out of the vocabulary's columns into one list.
+_SEARCHES_IN_PLACE = 16
 
 
 def _words(key: str) -> list[str]:
-    return [w for w in _SPLIT_WORDS.split(key) if w]
+    # Punctuation at a word's ends is no letter of it: "-hair" is the word "hair".
+    return [w for w in (w.strip(_EDGE_PUNCTUATION) for w in _SPLIT_WORDS.split(key)) if w]
 
 
 def _is_suffix_variant(a: str, b: str) -> bool:
@@ -40,29 +52,33 @@ def _is_suffix_variant(a: str, b: str) -> bool:
     return False
 
 
-def _word_typo(query_word: str, tag_word: str, known_words: frozenset[str], min_len: int) -> bool:
+def _word_typo(query_word: str, tag_word: str, known_words: Container[str], min_len: int) -> bool:
     from rapidfuzz.distance import OSA
 
     if len(query_word) < min_len or len(tag_word) < min_len or query_word in known_words:
         return False
-    allowed = 1 if len(tag_word) < 8 else 2
+    # Two edits are weak evidence in a short word ("lightpink" is not "lightning").
+    allowed = 1 if len(tag_word) < 10 else 2
     if OSA.distance(query_word, tag_word, score_cutoff=allowed) > allowed:
         return False
     return not _is_suffix_variant(query_word, tag_word)
 
 
-def typo_confidence(query: str, tag: str, score: float, known_words: frozenset[str]) -> float:
+def typo_confidence(query: str, tag: str, score: float, known_words: Container[str]) -> float:
     """How sure we are that canonical ``query`` is a misspelling of canonical ``tag``.
 
     ``score`` is their ``fuzz.ratio`` (0..100). The result reaches 0.8 (confident) only when the
     two differ by separators alone (``hair clip`` / ``hairclip``), or have the same words but one
     or two of them misspelt: each changed word at least 4 letters long (5 when it is the only
-    word), within one edit (two from 8 letters), not an English word or a word of another tag,
-    and not the same word with another ending (``stalls``/``stall``). Anything else is capped
-    below 0.8, so prose and rewordings are never "corrected".
+    word, 3 beside an unchanged word of 4 or more), within one edit (two from 10 letters), not an
+    English word or a word of another tag, and not the same word with another ending
+    (``stalls``/``stall``). Anything else is capped below 0.8, so prose and rewordings are never
+    "corrected".
 
-    >>> known = frozenset({"hair", "green", "lighting"})
+    >>> known = frozenset({"hair", "green", "lighting", "upper", "body"})
     >>> typo_confidence("gren_hair", "green_hair", 94.7, known) >= 0.8
+    True
+    >>> typo_confidence("upper_bdy", "upper_body", 94.7, known) >= 0.8
     True
     >>> typo_confidence("lighting", "lightning", 94.1, known) < 0.8
     True
@@ -79,83 +95,86 @@ def typo_confidence(query: str, tag: str, score: float, known_words: frozenset[s
     changed = [(q, t) for q, t in zip(query_words, tag_words, strict=True) if q != t]
     if not changed or len(changed) > 2:
         return plain
-    min_len = 5 if len(query_words) == 1 else 4
+    # A three-letter word has many neighbours: it counts as misspelt only beside an intact word
+    # of four letters or more ("upper bdy", "closed eys"), which pins down the tag.
+    context = any(q == t and len(q) >= 4 for q, t in zip(query_words, tag_words, strict=True))
+    min_len = 5 if len(query_words) == 1 else 3 if context else 4
     if not all(_word_typo(q, t, known_words, min_len) for q, t in changed):
         return plain
     return min(0.95, 0.8 + 0.15 * max(0.0, score - 80) / 20)
 
 
 class FuzzyIndex:
-    """Near-match search over ``keys`` (canonical names and aliases), each pointing at a tag.
+    """Near-match search over the typo-search keys (names and aliases) of a vocabulary.
 
-    >>> index = FuzzyIndex(["green_hair", "grey_hair", "blush"], [0, 1, 2], [800, 400, 900])
+    >>> from animagine_prompt.tags._vocabulary import VocabularyBuilder
+    >>> b = VocabularyBuilder()
+    >>> b.add_rows([("green_hair", 0, 800, ()), ("grey_hair", 0, 400, ()), ("blush", 0, 900, ())])
+    >>> index = FuzzyIndex(b.build())
     >>> [(key, target) for key, target, _ in index.search("gren_hair", 2)]
-    [('green_hair', 0), ('grey_hair', 1)]
+    [('green_hair', 1), ('grey_hair', 2)]
     """
 
-    def __init__(self, keys: Sequence[str], targets: Sequence[int], counts: Sequence[int]) -> None:
-        self._counts = counts
-        self._log_max = math.log1p(max(counts, default=0)) or 1.0
-        first: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
-        last: dict[tuple[str, int], tuple[list[str], list[int]]] = {}
-        for key, target in zip(keys, targets, strict=True):
-            if not key:
-                continue
-            size = len(key)
-            bucket = first.get((key[0], size))
-            if bucket is None:
-                bucket = first[(key[0], size)] = ([], [])
-            bucket[0].append(key)
-            bucket[1].append(target)
-            if key[-1] != key[0]:
-                # Keys whose ends are equal already sit in the first-character bucket.
-                bucket = last.get((key[-1], size))
-                if bucket is None:
-                    bucket = last[(key[-1], size)] = ([], [])
-                bucket[0].append(key)
-                bucket[1].append(target)
-        self._first = first
-        self._last = last
+    def __init__(self, vocabulary: Vocabulary) -> None:
+        self._vocabulary = vocabulary
+        self._counts = vocabulary.counts
+        self._searches = 0
+        self._keys: list[str] | None = None
 
-    def _candidates(self, query: str) -> tuple[list[str], list[int]]:
+    def _count_search(self) -> None:
+        # The first searches read keys in place; a bulk run pays once for a list of them all.
+        self._searches += 1
+        if self._keys is None and self._searches > _SEARCHES_IN_PLACE:
+            self._keys = self._vocabulary.names.as_list() + self._vocabulary.aliases.as_list()
+
+    def _candidates(self, query: str) -> list[int]:
         size = len(query)
-        width = max(1, min(3, size // 5))
-        keys: list[str] = []
-        targets: list[int] = []
-        head, tail = query[0], query[-1]
+        # Two short words may each have lost a letter ("gren har"): allow two from 6 letters.
+        width = max(1, min(3, (size + 2) // 4))
+        # One edit leaves either the first two or the last two letters of a word of 5 or more.
+        ends = 2 if size >= 5 else 1
+        head, tail = query[:ends], query[::-1][:ends]
+        by_first, by_last = self._vocabulary.by_first, self._vocabulary.by_last
+        ids: list[int] = []
         for length in range(max(1, size - width), size + width + 1):
-            for table, char in ((self._first, head), (self._last, tail)):
-                bucket = table.get((char, length))
-                if bucket is not None:
-                    keys += bucket[0]
-                    targets += bucket[1]
-        return keys, targets
+            ids += by_first.run(length, head)
+            ids += by_last.run(length, tail)
+        return ids
 
     def popularity(self, target: int) -> float:
-        """Popularity of a tag in 0..1 (log of its post count over the largest).
+        """Popularity of a tag in 0..1: the log of its post count over that of Danbooru's largest.
 
-        >>> FuzzyIndex(["a"], [0], [99]).popularity(0)
-        1.0
+        >>> from animagine_prompt.tags._vocabulary import VocabularyBuilder
+        >>> b = VocabularyBuilder(); b.add_rows([("a", 0, 99, ()), ("b", 0, 10**8, ())])
+        >>> index = FuzzyIndex(b.build()); round(index.popularity(0), 2), index.popularity(1)
+        (0.29, 1.0)
         """
-        return math.log1p(self._counts[target]) / self._log_max
+        return min(1.0, math.log1p(self._counts[target]) / _LOG_LARGEST)
 
     def search(self, query: str, limit: int, score_cutoff: float = 60.0) -> list[tuple[str, int, float]]:
         """Best ``(key, target, ratio)`` for ``query``, one per target, ranked by ratio plus popularity.
 
-        >>> FuzzyIndex(["blush"], [0], [5]).search("blsuh", 1)
+        >>> from animagine_prompt.tags._vocabulary import VocabularyBuilder
+        >>> b = VocabularyBuilder(); b.add_rows([("blush", 0, 5, ())])
+        >>> FuzzyIndex(b.build()).search("blsuh", 1)
         [('blush', 0, 80.0)]
         """
         from rapidfuzz import fuzz, process
 
         if not query:
             return []
-        keys, targets = self._candidates(query)
+        self._count_search()
+        ids = self._candidates(query)
+        if not ids:
+            return []
+        target_of = self._vocabulary.target
+        keys = self._vocabulary.keys_of(ids) if self._keys is None else list(map(self._keys.__getitem__, ids))
         found = process.extract(query, keys, scorer=fuzz.ratio, limit=max(20, 4 * limit), score_cutoff=score_cutoff)
         best: dict[int, tuple[float, str, float]] = {}
-        for key, score, position in found:
-            target = targets[position]
+        for found_key, score, position in found:
+            target = target_of(ids[position])
             rank = score + POPULARITY_WEIGHT * self.popularity(target)
             if target not in best or rank > best[target][0]:
-                best[target] = (rank, key, score)
-        ordered = sorted(best.items(), key=lambda item: -item[1][0])
-        return [(key, target, score) for target, (_, key, score) in ordered[:limit]]
+                best[target] = (rank, found_key, score)
+        ordered = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))
+        return [(found_key, target, score) for target, (_, found_key, score) in ordered[:limit]]

@@ -6,7 +6,6 @@ file and line of the first malformed row.
 
 from __future__ import annotations
 
-import csv
 import re
 import unicodedata
 from collections.abc import Iterator
@@ -116,11 +115,20 @@ def _read_text(path: Path) -> str:
         raise TagDataError("not UTF-8 text: save the file as UTF-8", path=path, line=line) from None
 
 
+class _MalformedRow(ValueError):
+    """A quoted row the csv module cannot read."""
+
+
 def _split_csv_line(line: str) -> list[str]:
-    # Most rows have no quotes; the csv module is only needed for the others.
+    # Most rows have no quotes; the csv module (imported only then) is needed for the others.
     if '"' not in line:
         return line.split(",")
-    return next(csv.reader([line]))
+    import csv
+
+    try:
+        return next(csv.reader([line]))
+    except csv.Error as exc:
+        raise _MalformedRow(str(exc)) from None
 
 
 def _parse_int(value: str, what: str, path: Path, lineno: int, *, allow_text: bool = False) -> int | None:
@@ -153,7 +161,7 @@ def _tagcomplete_rows(lines: list[str], path: Path) -> Iterator[Row]:
             continue
         try:
             cols = _split_csv_line(line)
-        except csv.Error as exc:
+        except _MalformedRow as exc:
             raise TagDataError(f"malformed CSV row ({exc})", path=path, line=lineno) from None
         if len(cols) > 4:
             raise TagDataError(
@@ -185,7 +193,7 @@ def _selected_tags_rows(lines: list[str], path: Path) -> Iterator[Row]:
             continue
         try:
             cols = _split_csv_line(line)
-        except csv.Error as exc:
+        except _MalformedRow as exc:
             raise TagDataError(f"malformed CSV row ({exc})", path=path, line=lineno) from None
         if len(cols) < 4:
             raise TagDataError(

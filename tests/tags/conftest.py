@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -12,6 +13,14 @@ from animagine_prompt.tags import TagDatabase, load_database
 SHARED = Path(__file__).resolve().parents[2] / ".." / "shared"
 DANBOORU_CSV = SHARED / "data" / "tagcomplete-danbooru.csv"
 MODEL_CARD = SHARED / "model-card" / "animagine-xl-2.0-README.md"
+
+
+@pytest.fixture(autouse=True, scope="session")
+def _private_cache(tmp_path_factory: pytest.TempPathFactory) -> Iterator[None]:
+    # Merged vocabularies of the tests' tag files go to a folder of their own, not the user's cache.
+    with pytest.MonkeyPatch.context() as patch:
+        patch.setenv("XDG_CACHE_HOME", str(tmp_path_factory.mktemp("cache")))
+        yield
 
 
 @pytest.fixture(scope="session")

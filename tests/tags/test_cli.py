@@ -30,7 +30,8 @@ def test_lookup_json(capsys) -> None:
     assert set(out[0]) == {"query", "match", "suggestions"}
     assert out[0]["match"]["tag"] == "hu_tao_(genshin_impact)"
     assert out[0]["match"]["prompt_form"] == r"hu tao \(genshin impact\)"
-    assert out[0]["match"]["how"] == "character" and out[0]["suggestions"] == []
+    # Danbooru lists "hu_tao" as an alias of the qualified tag; either way no suggestions.
+    assert out[0]["match"]["how"] in ("character", "alias") and out[0]["suggestions"] == []
     assert out[1]["match"]["how"] == "fuzzy" and out[1]["match"]["tag"] == "green_hair"
     assert out[2]["match"] is None
 
@@ -55,6 +56,21 @@ def test_search_table_and_json(capsys) -> None:
     rows = json.loads(capsys.readouterr().out)
     assert rows and all(r["category_name"] == "character" for r in rows)
     assert all("aliases" in r for r in rows)
+
+
+def test_lookup_series_makes_common_words_characters(capsys) -> None:
+    assert main(["tags", "lookup", "amber", "--json"]) == 1
+    out = json.loads(capsys.readouterr().out)[0]
+    assert out["match"] is None and out["suggestions"][0]["tag"] == "amber_(genshin_impact)"
+    assert main(["tags", "lookup", "amber", "--series", "genshin impact", "--json"]) == 0
+    assert json.loads(capsys.readouterr().out)[0]["match"]["tag"] == "amber_(genshin_impact)"
+
+
+def test_search_category_character(capsys) -> None:
+    assert main(["tags", "search", "kafka", "--category", "character", "--limit", "3", "--json"]) == 0
+    rows = json.loads(capsys.readouterr().out)
+    assert rows[0]["tag"] == "kafka_(honkai:_star_rail)"
+    assert len(rows) == 3 and all(r["category_name"] == "character" for r in rows)
 
 
 def test_search_nothing_exits_1(capsys) -> None:
