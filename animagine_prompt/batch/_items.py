@@ -5,8 +5,8 @@
 - ``.jsonl``: one JSON string or object per line.
 
 Settings an item may carry: ``negative``, ``quality``, ``style``, ``size``, ``steps``,
-``guidance``, ``sampler``, ``hires`` (true/false), ``hires_upscale``, ``hires_strength``,
-``clip_skip``, ``emphasis``, and for its seeds ``seed`` (with ``n`` images from it), ``seeds``
+``guidance``, ``sampler``, ``hires``, ``lcm`` and ``expand`` (true/false), ``hires_upscale``,
+``hires_strength``, ``clip_skip``, ``emphasis``, and for its seeds ``seed`` (with ``n`` images from it), ``seeds``
 (a list or a string such as ``"1-4"``) or ``n`` alone (random seeds).
 """
 
@@ -27,7 +27,8 @@ BatchItem = tuple[str, dict[str, object]]
 _TEXT = {"negative", "quality", "style", "size", "sampler", "emphasis"}
 _INT = {"steps", "clip_skip", "n"}
 _FLOAT = {"guidance", "hires_upscale", "hires_strength"}
-_KEYS = _TEXT | _INT | _FLOAT | {"prompt", "hires", "seed", "seeds"}
+_FLAGS = {"hires", "lcm", "expand"}
+_KEYS = _TEXT | _INT | _FLOAT | _FLAGS | {"prompt", "seed", "seeds"}
 #: Most items one batch file may hold (a safeguard against pointing ``--batch`` at the wrong file).
 _MAX_ITEMS = 100_000
 
@@ -143,9 +144,9 @@ def _setting(key: str, raw: Any, path: object, line: int) -> object:
         if isinstance(raw, bool) or not isinstance(raw, (int, float)):
             raise InputError(f"{key} must be a number, not {raw!r}", path=path, line=line)
         return float(raw)
-    if key == "hires":
+    if key in _FLAGS:
         if not isinstance(raw, bool):
-            raise InputError(f"hires must be true or false, not {raw!r}", path=path, line=line)
+            raise InputError(f"{key} must be true or false, not {raw!r}", path=path, line=line)
         return raw
     if key == "seed":
         if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_SEED:

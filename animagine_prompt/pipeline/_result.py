@@ -43,7 +43,9 @@ class Generation:
     steps, guidance, hires settings), ``steps`` the texts each first-pass sampling step was
     conditioned on and ``hires_steps`` those of the second pass (empty without one). ``loras``
     lists ``(name, text_encoder_weight, unet_weight)`` in effect; ``notes`` what the encoder
-    reported (length matching, refused rescaling).
+    reported (length matching, refused rescaling). ``lcm`` is whether LCM mode sampled;
+    ``expansion`` the prompt expansion (``None`` without one) and ``original_prompt`` the prompt
+    that would have been built without it.
     """
 
     images: tuple[Any, ...]
@@ -55,6 +57,9 @@ class Generation:
     loras: tuple[tuple[str, float, float], ...] = ()
     notes: tuple[str, ...] = ()
     interrupted: bool = False
+    lcm: bool = False
+    original_prompt: str | None = None
+    expansion: Any = None
 
     @property
     def image(self) -> Any:
@@ -74,11 +79,18 @@ class Generation:
         >>> g = Generation((None, None), (5, 6), built, Timings(1.0, 0.9, 0.0, 0.0, 0.0))
         >>> g.metadata(1)["seed"], g.metadata(0, Model="animagine-xl-2.0")["Model"]
         (6, 'animagine-xl-2.0')
+        >>> g.metadata()["enable_lcm"], g.metadata()["refine_prompt"]
+        (False, False)
         """
         data = self.prompt.to_metadata(**extra)
         data["seed"] = self.seeds[index]
         if self.loras:
             data["use_lora"] = [{"name": n, "te": te, "unet": unet} for n, te, unet in self.loras]
+        # the app's own switches; the prompt before expansion lets the image be made without it
+        data["enable_lcm"] = self.lcm
+        data["refine_prompt"] = self.expansion is not None
+        if self.original_prompt is not None:
+            data["original_prompt"] = self.original_prompt
         return data
 
     def save(self, path: Any, index: int = 0) -> None:
