@@ -102,7 +102,10 @@ def test_guidance_one_runs_one_unet_batch_per_step(tiny_model_dir, lcm_lora_dir,
 
     # the LoRA named through the name map (a file path) rather than the LoRA folder
     mapped = load(
-        str(tiny_model_dir), vae=None, device="cpu", loras={"lcm-lora-sdxl": str(lcm_lora_dir / "lcm-lora-sdxl.safetensors")}
+        str(tiny_model_dir),
+        vae=None,
+        device="cpu",
+        loras={"lcm-lora-sdxl": str(lcm_lora_dir / "lcm-lora-sdxl.safetensors")},
     )
     mapped.pipe.set_progress_bar_config(disable=True)
     with unet_log(mapped) as without_cfg:
@@ -151,7 +154,9 @@ def test_metadata_round_trip_and_from_image_remakes_the_pixels(tiny_model_dir, l
 
     common = ["--model", str(tiny_model_dir), "--vae", "none", "--lora-dir", str(lcm_lora_dir), "--no-progress"]
     first = tmp_path / "first"
-    assert main(["generate", "1girl, smile", "--lcm", "--size", "64x64", "--seed", "3", "--out", str(first), *common]) == 0
+    assert (
+        main(["generate", "1girl, smile", "--lcm", "--size", "64x64", "--seed", "3", "--out", str(first), *common]) == 0
+    )
     (png,) = sorted(first.glob("*.png"))
     record = read_generation(png)
     assert (record.lcm, record.sampler, record.steps, record.guidance) == (True, "LCM", 8, 1.5)
