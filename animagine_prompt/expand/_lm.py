@@ -41,6 +41,14 @@ def _offline() -> bool:
     return os.environ.get("HF_HUB_OFFLINE", "").strip().lower() in {"1", "true", "yes", "on"}
 
 
+def _dtype_keyword() -> str:
+    # transformers 4.56 renamed from_pretrained's ``torch_dtype`` to ``dtype`` and warns on the old name
+    import transformers
+
+    major, minor = (int(part) for part in transformers.__version__.split(".")[:2])
+    return "dtype" if (major, minor) >= (4, 56) else "torch_dtype"
+
+
 def _looks_like_path(name: str) -> bool:
     return name.startswith((".", "/", "~", "\\")) or os.sep in name and name.count("/") != 1
 
@@ -52,8 +60,9 @@ class LMExpander:
     is loaded on the first :meth:`expand`. ``request_format`` is ``"tipo"`` or ``"dantaggen"``
     (by default read from the model's name: DanTagGen names say so). ``device`` is ``"auto"``
     (cuda when there is one), ``"cpu"``, ``"cuda:1"`` ...; ``dtype`` defaults to fp16 on a GPU and
-    fp32 on the CPU. ``sampling`` overrides ``temperature``, ``top_p``, ``top_k`` or ``min_p``.
-    With ``HF_HUB_OFFLINE=1`` only the local hub cache is read.
+    fp32 on the CPU. ``sampling`` overrides ``temperature``, ``top_p``, ``top_k`` or ``min_p``;
+    ``max_new_tokens`` caps the answer. ``load_options`` go to ``from_pretrained`` (``revision``,
+    ``cache_dir``, ``token``, ...). With ``HF_HUB_OFFLINE=1`` only the local hub cache is read.
 
     >>> expander = LMExpander("KBlueLeaf/DanTagGen-delta-rev2")
     >>> expander.request_format, expander.loaded
@@ -78,6 +87,7 @@ class LMExpander:
         dtype: Any = None,
         database: Any = None,
         max_new_tokens: int = 256,
+        load_options: dict[str, Any] | None = None,
         **sampling: float,
     ) -> None:
         self.model_name = str(model)
@@ -92,6 +102,7 @@ class LMExpander:
         self.dtype = dtype
         self.database = database
         self.max_new_tokens = max_new_tokens
+        self.load_options = dict(load_options or {})
         self._model: Any = None
         self._tokenizer: Any = None
         self._line_breaks: Any = None
@@ -119,9 +130,10 @@ class LMExpander:
         device = self._device(torch)
         dtype = self.dtype if self.dtype is not None else (torch.float16 if device.type == "cuda" else torch.float32)
         where, options = self._source()
+        options.update(self.load_options)
         try:
             tokenizer = AutoTokenizer.from_pretrained(where, **options)
-            model = AutoModelForCausalLM.from_pretrained(where, dtype=dtype, **options)
+            model = AutoModelForCausalLM.from_pretrained(where, **{_dtype_keyword(): dtype}, **options)
         except OSError as exc:
             raise self._missing(exc) from exc
         self._tokenizer = tokenizer
