@@ -189,15 +189,13 @@ class LMExpander:
             quality_line=quality_line,
         )
 
-    def complete(self, request: str, *, seed: int) -> str:
-        """The model's continuation of ``request``, sampled with ``seed`` (the caller's random
-        generators are left as they were)."""
-        import torch
-
+    def generate_args(self, request: str) -> tuple[dict[str, Any], dict[str, Any]]:
+        """The model inputs and ``generate`` options :meth:`complete` uses for ``request`` (loads
+        the model); what a benchmark needs to time the model's own ``generate`` call alone."""
         self.load()
-        model, tokenizer = self._model, self._tokenizer
-        device = next(model.parameters()).device
-        inputs = tokenizer(request, return_tensors="pt").to(device)
+        tokenizer = self._tokenizer
+        device = next(self._model.parameters()).device
+        inputs = dict(tokenizer(request, return_tensors="pt").to(device))
         eos = tokenizer.eos_token_id
         options: dict[str, Any] = {
             "do_sample": True,
@@ -208,12 +206,25 @@ class LMExpander:
         if self.request_format == "tipo" and len(self._line_breaks):
             # the tag list ends at the line break; what follows (a caption) is not used
             options["stopping_criteria"] = _stop_at(self._line_breaks)
+        return inputs, options
+
+    def sample(self, inputs: dict[str, Any], options: dict[str, Any], *, seed: int) -> Any:
+        """``model.generate(**inputs, **options)`` seeded with ``seed``, leaving the caller's random
+        generators as they were; returns the generated token ids."""
+        import torch
+
+        device = inputs["input_ids"].device
         devices = [device] if device.type == "cuda" else []
         with torch.random.fork_rng(devices=devices), torch.inference_mode():
             torch.manual_seed(seed % 2**63)
-            output = model.generate(**inputs, **options)
+            return self._model.generate(**inputs, **options)
+
+    def complete(self, request: str, *, seed: int) -> str:
+        """The model's continuation of ``request``, sampled with ``seed``."""
+        inputs, options = self.generate_args(request)
+        output = self.sample(inputs, options, seed=seed)
         new = output[0, inputs["input_ids"].shape[1] :]
-        return str(tokenizer.decode(new, skip_special_tokens=True))
+        return str(self._tokenizer.decode(new, skip_special_tokens=True))
 
     def expand(
         self,

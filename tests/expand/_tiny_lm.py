@@ -70,13 +70,13 @@ VOCABULARY = [
 ]
 
 
-def build_tokenizer():
-    """A ``PreTrainedTokenizerFast`` over :data:`VOCABULARY`: words split at spaces and line breaks
-    (kept as tokens)."""
+def build_tokenizer(vocabulary: list[str] | None = None):
+    """A ``PreTrainedTokenizerFast`` over ``vocabulary`` (default :data:`VOCABULARY`): words split at
+    spaces and line breaks (kept as tokens)."""
     from tokenizers import Regex, Tokenizer, models, pre_tokenizers
     from transformers import PreTrainedTokenizerFast
 
-    vocab = {token: i for i, token in enumerate(VOCABULARY)}
+    vocab = {token: i for i, token in enumerate(vocabulary or VOCABULARY)}
     tokenizer = Tokenizer(models.WordLevel(vocab, unk_token="<unk>"))
     tokenizer.pre_tokenizer = pre_tokenizers.Sequence(
         [pre_tokenizers.Split(Regex("\n"), behavior="isolated"), pre_tokenizers.Split(" ", behavior="removed")]
@@ -86,19 +86,31 @@ def build_tokenizer():
     )
 
 
-def tiny_lm(folder: Path, *, seed: int = 0, hidden_size: int = 32, layers: int = 2) -> Path:
-    """Save a random ``LlamaForCausalLM`` and its tokenizer in ``folder``; returns ``folder``."""
+def tiny_lm(
+    folder: Path,
+    *,
+    seed: int = 0,
+    hidden_size: int = 32,
+    layers: int = 2,
+    heads: int = 4,
+    intermediate_size: int | None = None,
+    vocabulary: list[str] | None = None,
+) -> Path:
+    """Save a random ``LlamaForCausalLM`` and its tokenizer in ``folder``; returns ``folder``.
+
+    The defaults are tiny; the benchmark passes real sizes (and a larger ``vocabulary``)."""
     import torch
     from transformers import LlamaConfig, LlamaForCausalLM
 
-    tokenizer = build_tokenizer()
+    vocabulary = vocabulary or VOCABULARY
+    tokenizer = build_tokenizer(vocabulary)
     config = LlamaConfig(
-        vocab_size=len(VOCABULARY),
+        vocab_size=len(vocabulary),
         hidden_size=hidden_size,
-        intermediate_size=2 * hidden_size,
+        intermediate_size=intermediate_size or 2 * hidden_size,
         num_hidden_layers=layers,
-        num_attention_heads=4,
-        num_key_value_heads=2,
+        num_attention_heads=heads,
+        num_key_value_heads=max(1, heads // 2),
         max_position_embeddings=1024,
         bos_token_id=tokenizer.bos_token_id,
         eos_token_id=tokenizer.eos_token_id,
