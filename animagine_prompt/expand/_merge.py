@@ -60,7 +60,7 @@ def group_tags(prompt: str, database: TagDatabase | None = None) -> TagGroups:
         "quality": [],
         "rating": [],
     }
-    by_category = {
+    by_category: dict[int, str] = {
         Category.CHARACTER: "characters",
         Category.COPYRIGHT: "copyrights",
         Category.ARTIST: "artist",
@@ -74,7 +74,7 @@ def group_tags(prompt: str, database: TagDatabase | None = None) -> TagGroups:
         elif match is not None and match.special is not None:
             name = "quality" if match.special.kind == "quality" else "rating"
         elif match is not None:
-            name = by_category.get(match.category, "general")  # type: ignore[call-overload]
+            name = by_category.get(match.category, "general")
         else:
             name = "general"
         form = _request_form(key) if match is not None else item.text
