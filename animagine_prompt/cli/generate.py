@@ -203,8 +203,8 @@ def _from_image(args: argparse.Namespace, seeds: tuple[int, ...] | None) -> tupl
 
 def _from_image_prompt(args: argparse.Namespace, record: Any, overrides: dict[str, object]) -> str:
     """The prompt to remake: as stored (expanded, if it was), or as it was before expansion."""
-    if record.lcm:
-        overrides["lcm"] = True  # the sampler is LCM too; this also brings the LCM-LoRA back
+    if record.lcm and args.sampler is None:
+        overrides["lcm"] = True  # the stored sampler is LCM too; a sampler given instead leaves LCM mode
     if not args.unexpanded:
         return str(record.prompt)
     if record.original_prompt is None:

@@ -78,6 +78,8 @@ def group_tags(prompt: str, database: TagDatabase | None = None) -> TagGroups:
         else:
             name = "general"
         form = _request_form(key) if match is not None else item.text
+        if name == "rating":
+            form = _request_form(key.removeprefix("rating:").strip("_"))  # the models' values: general, nsfw, ...
         if form not in fields[name]:
             fields[name].append(form)
     return TagGroups(**{k: tuple(v) for k, v in fields.items()})

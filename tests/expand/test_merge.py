@@ -152,7 +152,7 @@ def test_group_tags_and_requests():
         characters=("hu tao (genshin impact)",),
         copyrights=("genshin impact",),
         meta=("highres",),
-        rating=("rating: general",),
+        rating=("general",),
     )
     request = build_request(groups, length="very_short", aspect_ratio=0.75)
     assert request.endswith("aspect_ratio: 0.8\ntarget: <|very_short|>\ntag: 1girl, smile")

@@ -62,10 +62,10 @@ def lora_saver():
     return save_lora
 
 
-def _fresh(folder: Path):
+def _fresh(folder: Path, **options):
     from animagine_prompt.pipeline import load
 
-    pipe = load(str(folder), vae=None, device="cpu", dtype="fp32")
+    pipe = load(str(folder), vae=None, device="cpu", dtype="fp32", **options)
     pipe.pipe.set_progress_bar_config(disable=True)
     return pipe
 
@@ -74,6 +74,12 @@ def _fresh(folder: Path):
 def shared_pipe(tiny_model_dir):
     """One ``AnimaginePipeline`` for tests that change nothing on it (no LoRAs, no options)."""
     return _fresh(tiny_model_dir)
+
+
+@pytest.fixture(scope="session")
+def make_pipe(tiny_model_dir):
+    """``make_pipe(**options)``: a new ``AnimaginePipeline`` on the tiny model, ``options`` going to ``load``."""
+    return lambda **options: _fresh(tiny_model_dir, **options)
 
 
 @pytest.fixture

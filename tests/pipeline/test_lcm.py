@@ -45,19 +45,15 @@ def lcm_lora_dir(tmp_path_factory, sdxl_factory, lora_saver) -> Path:
 
 
 @pytest.fixture
-def pipe(tiny_model_dir, lcm_lora_dir):
-    from animagine_prompt.pipeline import load
-
-    loaded = load(str(tiny_model_dir), vae=None, device="cpu", lora_dir=lcm_lora_dir)
-    loaded.pipe.set_progress_bar_config(disable=True)
-    return loaded
+def pipe(make_pipe, lcm_lora_dir):
+    return make_pipe(lora_dir=lcm_lora_dir)
 
 
 def _pixels(result) -> np.ndarray:
     return np.asarray(result.image)
 
 
-def test_lcm_scheduler_timesteps_defaults_and_adapter_life(pipe):
+def test_lcm_scheduler_timesteps_and_adapter_life(pipe):
     from diffusers import LCMScheduler
 
     loads: list[str] = []
@@ -69,27 +65,26 @@ def test_lcm_scheduler_timesteps_defaults_and_adapter_life(pipe):
 
     pipe.pipe.load_lora_weights = counting
     baseline = pipe.generate("1girl, smile", steps=2, **SMALL)
+    # LCM's scheduler with the adapter at weight 0 (the prompt names it, so it is not added): nothing loads
+    unweighted = pipe.generate("1girl, smile <lora:lcm-lora-sdxl:0>", lcm=True, steps=2, **SMALL)
+    assert unweighted.loras == () and loads == []
 
     timesteps: list[float] = []
-    result = pipe.generate("1girl, smile", lcm=True, callback=lambda info: timesteps.append(info.timestep), **SMALL)
+    result = pipe.generate(
+        "1girl, smile", lcm=True, steps=4, callback=lambda info: timesteps.append(info.timestep), **SMALL
+    )
     built = result.prompt
-    assert (built.sampler, built.scheduler, built.steps, built.guidance) == ("LCM", "LCMScheduler", 8, 1.5)
+    assert (built.sampler, built.scheduler, built.steps, built.guidance) == ("LCM", "LCMScheduler", 4, 1.5)
     assert isinstance(pipe.pipe.scheduler, LCMScheduler) and result.lcm
     expected = LCMScheduler.from_config(pipe._scheduler_config)
-    expected.set_timesteps(8)
+    expected.set_timesteps(4)
     assert timesteps == [float(t) for t in expected.timesteps]
     assert result.loras == (("lcm-lora-sdxl", 1.0, 1.0),) and len(loads) == 1
     assert any(pipe.pipe.get_list_adapters().values())
 
-    again = pipe.generate("1girl, smile", lcm=True, steps=4, **SMALL)
+    lcm = pipe.generate("1girl, smile", lcm=True, steps=2, **SMALL)
     assert len(loads) == 1  # loaded once while calls stay in LCM mode
-    assert again.prompt.steps == 4 and not np.array_equal(_pixels(again), _pixels(result))
-    # the same scheduler with the adapter at weight 0 (the prompt names it): the LoRA is what changes the image
-    unweighted = pipe.generate("1girl, smile <lora:lcm-lora-sdxl:0>", lcm=True, **SMALL)
-    assert unweighted.loras == () and not np.array_equal(_pixels(unweighted), _pixels(result))
-    assert not any(pipe.pipe.get_list_adapters().values())
-    lcm_again = pipe.generate("1girl, smile", lcm=True, **SMALL)
-    assert np.array_equal(_pixels(lcm_again), _pixels(result)) and len(loads) == 2
+    assert not np.array_equal(_pixels(unweighted), _pixels(lcm))  # the LoRA is what changes the image
 
     after = pipe.generate("1girl, smile", steps=2, **SMALL)  # not LCM: the adapter is unloaded
     assert not after.lcm and after.loras == ()
@@ -97,17 +92,9 @@ def test_lcm_scheduler_timesteps_defaults_and_adapter_life(pipe):
     assert np.array_equal(_pixels(after), _pixels(baseline))
 
 
-def test_guidance_one_runs_one_unet_batch_per_step(tiny_model_dir, lcm_lora_dir, unet_log):
-    from animagine_prompt.pipeline import load
-
+def test_guidance_one_runs_one_unet_batch_per_step(make_pipe, lcm_lora_dir, unet_log):
     # the LoRA named through the name map (a file path) rather than the LoRA folder
-    mapped = load(
-        str(tiny_model_dir),
-        vae=None,
-        device="cpu",
-        loras={"lcm-lora-sdxl": str(lcm_lora_dir / "lcm-lora-sdxl.safetensors")},
-    )
-    mapped.pipe.set_progress_bar_config(disable=True)
+    mapped = make_pipe(loras={"lcm-lora-sdxl": str(lcm_lora_dir / "lcm-lora-sdxl.safetensors")})
     with unet_log(mapped) as without_cfg:
         result = mapped.generate("1girl, smile", "lowres", lcm=True, steps=3, guidance=1.0, **SMALL)
     assert result.loras == (("lcm-lora-sdxl", 1.0, 1.0),)
@@ -117,7 +104,9 @@ def test_guidance_one_runs_one_unet_batch_per_step(tiny_model_dir, lcm_lora_dir,
     assert with_cfg.calls == 3 and with_cfg.batch == [2, 2, 2]
 
 
-def test_the_lcm_preset_turns_lcm_mode_on_and_other_samplers_are_refused(shared_pipe):
+def test_lcm_defaults_the_preset_and_other_samplers_refused(shared_pipe):
+    built = shared_pipe.build("1girl", lcm=True)
+    assert (built.sampler, built.scheduler, built.steps, built.guidance) == ("LCM", "LCMScheduler", 8, 1.5)
     built = shared_pipe.build("1girl", sampler="lcm", steps=6)
     assert (built.sampler, built.steps, built.guidance) == ("LCM", 6, 1.5)
     plain = shared_pipe.build("1girl")
@@ -127,15 +116,20 @@ def test_the_lcm_preset_turns_lcm_mode_on_and_other_samplers_are_refused(shared_
         shared_pipe.build("1girl", lcm=True, sampler="Euler a")
 
 
+def stop(info):
+    return False
+
+
 def test_settings_where_lcm_degrades_are_warned_about(pipe):
     from animagine_prompt.pipeline import LcmSettingsWarning
 
     with pytest.warns(LcmSettingsWarning) as caught:
-        result = pipe.generate("1girl", lcm=True, steps=17, guidance=3.5, size=(64, 64), seed=1)
+        # the warning comes before sampling: stopping after the first step is enough
+        result = pipe.generate("1girl", lcm=True, steps=17, guidance=3.5, size=(64, 64), seed=1, callback=stop)
     messages = [str(w.message) for w in caught if issubclass(w.category, LcmSettingsWarning)]
     assert any("17 steps" in m and "past 16 steps" in m for m in messages)
     assert any("guidance 3.5" in m for m in messages)
-    assert set(messages) <= set(result.notes)
+    assert set(messages) <= set(result.notes) and result.interrupted
 
 
 def test_missing_lcm_lora_offline_names_the_download(fresh_pipe, monkeypatch):
@@ -154,12 +148,11 @@ def test_metadata_round_trip_and_from_image_remakes_the_pixels(tiny_model_dir, l
 
     common = ["--model", str(tiny_model_dir), "--vae", "none", "--lora-dir", str(lcm_lora_dir), "--no-progress"]
     first = tmp_path / "first"
-    assert (
-        main(["generate", "1girl, smile", "--lcm", "--size", "64x64", "--seed", "3", "--out", str(first), *common]) == 0
-    )
+    made = ["generate", "1girl, smile", "--lcm", "--steps", "3", "--size", "64x64", "--seed", "3"]
+    assert main([*made, "--out", str(first), *common]) == 0
     (png,) = sorted(first.glob("*.png"))
     record = read_generation(png)
-    assert (record.lcm, record.sampler, record.steps, record.guidance) == (True, "LCM", 8, 1.5)
+    assert (record.lcm, record.sampler, record.steps, record.guidance) == (True, "LCM", 3, 1.5)
     app = json.loads(read_png_text_file(png)["metadata"])
     assert app["enable_lcm"] is True and app["refine_prompt"] is False
     assert app["use_lora"] == [{"name": "lcm-lora-sdxl", "te": 1.0, "unet": 1.0}]
