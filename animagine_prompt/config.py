@@ -15,12 +15,12 @@ In ``pyproject.toml`` the same keys go under ``[tool.animagine-prompt]`` and
 
 from __future__ import annotations
 
-import re
-import sys
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._checks import Check, CheckError, Maybe, OnePath, Paths, Table, check_fields
+from animagine_prompt._datafiles import key_line, load_data
 from animagine_prompt.errors import ConfigError
 
 __all__ = ["CONFIG_FILE", "Config", "find_config_file", "load_config", "read_config"]
@@ -29,12 +29,14 @@ __all__ = ["CONFIG_FILE", "Config", "find_config_file", "load_config", "read_con
 CONFIG_FILE = "animagine-prompt.toml"
 _TOOL_KEY = "animagine-prompt"
 _PYPROJECT = "pyproject.toml"
-_KNOWN = "tags, presets, lint, lora-dir"
 
-
-def _paths(value: Any) -> tuple[Path, ...]:
-    # `tags = "danbooru.csv"` is as natural as a list of one.
-    return tuple(Path(v) for v in ((value,) if isinstance(value, (str, Path)) else value))
+#: Each key of the table, with its check (the lint table is checked by the linter).
+_CHECKS: dict[str, Check[object]] = {
+    "tags": Paths(),
+    "presets": Paths(),
+    "lint": Table(what="a table of lint options"),
+    "lora_dir": Maybe(OnePath()),
+}
 
 
 @dataclass(frozen=True)
@@ -58,47 +60,19 @@ class Config:
     source: Path | None = None
 
     def __post_init__(self) -> None:
-        object.__setattr__(self, "tags", _paths(self.tags))
-        object.__setattr__(self, "presets", _paths(self.presets))
-        if self.lora_dir is not None:
-            object.__setattr__(self, "lora_dir", Path(self.lora_dir))
-
-
-def _check(key: str, value: Any) -> str | None:
-    """Why ``value`` does not fit ``key``, or None."""
-    if key in ("tags", "presets"):
-        ok = isinstance(value, str) or (isinstance(value, list) and all(isinstance(v, str) for v in value))
-        return None if ok else "expected a path or a list of paths (strings)"
-    if key == "lint":
-        return None if isinstance(value, dict) else "expected a table of lint options"
-    return None if isinstance(value, str) else "expected a path (a string)"
-
-
-def _toml_loads(text: str) -> dict[str, Any]:
-    if sys.version_info >= (3, 11):
-        import tomllib
-    else:  # pragma: no cover - exercised on Python 3.10 only
-        import tomli as tomllib
-    return tomllib.loads(text)
+        for name in ("tags", "presets", "lora_dir"):
+            object.__setattr__(self, name, _CHECKS[name](getattr(self, name)))
 
 
 def _read_toml(path: Path) -> tuple[str, dict[str, Any]]:
     try:
         text = path.read_text(encoding="utf-8")
     except OSError as exc:
-        raise ConfigError(f"cannot read the configuration file ({exc.strerror})", path=path) from None
+        raise ConfigError(f"cannot read the configuration file ({exc.strerror or exc})", path=path) from None
     except UnicodeDecodeError:
         raise ConfigError("not UTF-8 text: save the file as UTF-8", path=path) from None
-    try:
-        return text, _toml_loads(text)
-    except ValueError as exc:  # tomllib.TOMLDecodeError subclasses ValueError
-        message = str(exc)
-        found = re.search(r"\(at line (\d+), column \d+\)|\(at end of document\)", message)
-        line = None
-        if found:
-            line = int(found.group(1)) if found.group(1) else text.count("\n") + (not text.endswith("\n"))
-        reason = message[: found.start()].strip() if found else message
-        raise ConfigError(f"invalid TOML: {reason}", path=path, line=line) from None
+    data: dict[str, Any] = load_data(text, "toml", path=path, error=ConfigError)
+    return text, data
 
 
 def _tool_table(path: Path, data: dict[str, Any]) -> dict[str, Any] | None:
@@ -136,12 +110,6 @@ def find_config_file(start: Path | None = None) -> Path | None:
             if _tool_table(pyproject, data) is not None:
                 return pyproject
     return None
-
-
-def _key_line(text: str, key: str) -> int | None:
-    pattern = re.compile(rf"^[ \t]*[\"']?{re.escape(key)}[\"']?\s*=", re.MULTILINE)
-    found = pattern.search(text)
-    return text.count("\n", 0, found.start()) + 1 if found else None
 
 
 def _resolve(base: Path, value: Path) -> Path:
@@ -185,27 +153,13 @@ def read_config(path: Path) -> Config:
             f"no [tool.{_TOOL_KEY}] table: add one, or name an {CONFIG_FILE}-style file instead",
             path=path,
         )
-    prefix = "" if path.name != _PYPROJECT else f"tool.{_TOOL_KEY}."
-    if "source" in table:
-        # `source` is filled in by the loader, never read from the file.
-        raise ConfigError(
-            f"unknown key {prefix}'source': the known keys are {_KNOWN}",
-            path=path,
-            line=_key_line(text, "source"),
-        )
-    fields: dict[str, Any] = {}
-    for key, value in table.items():
-        name = key.replace("-", "_")
-        if name not in ("tags", "presets", "lint", "lora_dir"):
-            raise ConfigError(
-                f"unknown key {prefix}{key!r}: the known keys are {_KNOWN}",
-                path=path,
-                line=_key_line(text, key),
-            )
-        problem = _check(name, value)
-        if problem is not None:
-            raise ConfigError(f"{prefix}{key}: {problem}", path=path, line=_key_line(text, key))
-        fields[name] = value
+    within: tuple[str, ...] = () if path.name != _PYPROJECT else ("tool", _TOOL_KEY)
+    try:
+        fields = check_fields(table, _CHECKS)
+    except CheckError as exc:
+        prefix = "".join(f"{part}." for part in within)
+        line = key_line(text, "toml", (*within, exc.key or ""))
+        raise ConfigError(f"{prefix}{exc}", path=path, line=line) from None
     config = Config(**fields)
     base = path.parent
     return replace(

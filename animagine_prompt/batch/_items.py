@@ -12,23 +12,33 @@ Settings an item may carry: ``negative``, ``quality``, ``style``, ``size``, ``st
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._checks import shown
+from animagine_prompt._datafiles import LocatedDict, LocatedList, load_data
 from animagine_prompt.errors import InputError, UsageError
+from animagine_prompt.limits import check_setting, check_size, parse_wxh
 
-from ._seeds import MAX_SEED, parse_seeds
+from ._seeds import parse_seeds
 
 __all__ = ["BatchItem", "read_batch_file", "read_batch_text"]
 
 BatchItem = tuple[str, dict[str, object]]
 
 _TEXT = {"negative", "quality", "style", "size", "sampler", "emphasis"}
-_INT = {"steps", "clip_skip", "n"}
-_FLOAT = {"guidance", "hires_upscale", "hires_strength"}
+#: Number settings, each with the generation setting whose range it has (see ``animagine_prompt.limits``).
+_NUMBERS = {
+    "steps": "steps",
+    "clip_skip": "clip_skip",
+    "n": "count",
+    "seed": "seed",
+    "guidance": "guidance",
+    "hires_upscale": "upscale",
+    "hires_strength": "strength",
+}
 _FLAGS = {"hires", "lcm", "expand"}
-_KEYS = _TEXT | _INT | _FLOAT | _FLAGS | {"prompt", "seed", "seeds"}
+_KEYS = _TEXT | _NUMBERS.keys() | _FLAGS | {"prompt", "seeds"}
 #: Most items one batch file may hold (a safeguard against pointing ``--batch`` at the wrong file).
 _MAX_ITEMS = 100_000
 
@@ -48,10 +58,14 @@ def read_batch_file(path: str | Path) -> list[BatchItem]:
         text = path.read_text(encoding="utf-8")
     except FileNotFoundError:
         raise InputError("no such batch file", path=path) from None
-    except (UnicodeDecodeError, IsADirectoryError) as exc:
+    except UnicodeDecodeError as exc:
         raise InputError(
-            f"cannot read the batch file ({exc}); give a UTF-8 .txt, .yaml or .jsonl file", path=path
+            f"not UTF-8 text ({exc.reason} at byte {exc.start}); save the file as UTF-8", path=path
         ) from None
+    except IsADirectoryError:
+        raise InputError("is a folder; give a .txt, .yaml or .jsonl batch file", path=path) from None
+    except OSError as exc:
+        raise InputError(f"cannot read the batch file ({exc.strerror or exc})", path=path) from None
     return read_batch_text(text, path.suffix.lower().lstrip(".") or "txt", path=path)
 
 
@@ -77,9 +91,9 @@ def read_batch_text(text: str, kind: str, *, path: object = None) -> list[BatchI
             if not line.strip():
                 continue
             try:
-                entries.append((number, json.loads(line)))
-            except ValueError as exc:
-                raise InputError(f"not a JSON value ({exc.args[0]})", path=path, line=number) from None
+                entries.append((number, load_data(line, "json")))
+            except InputError as exc:  # the reader counts lines within the one it was given
+                raise InputError(exc.reason, path=path, line=number) from None
     elif kind in ("yaml", "yml"):
         entries = _yaml_entries(text, path)
     else:
@@ -90,36 +104,24 @@ def read_batch_text(text: str, kind: str, *, path: object = None) -> list[BatchI
 
 
 def _yaml_entries(text: str, path: object) -> list[tuple[int, Any]]:
-    import yaml
-
-    loader = yaml.SafeLoader(text)
-    try:
-        node = loader.get_single_node()
-        if node is None:
-            return []
-        if not isinstance(node, yaml.SequenceNode):
-            raise InputError("a YAML batch file is a list of prompts", path=path, line=node.start_mark.line + 1)
-        return [(item.start_mark.line + 1, loader.construct_object(item, deep=True)) for item in node.value]
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = None if mark is None else mark.line + 1
-        raise InputError(f"not valid YAML ({getattr(exc, 'problem', None) or exc})", path=path, line=line) from None
-    finally:
-        loader.dispose()
+    data = load_data(text, "yaml", path=path, located=True)
+    if data is None:
+        return []
+    if not isinstance(data, LocatedList):
+        raise InputError("a YAML batch file is a list of prompts", path=path, line=getattr(data, "line", 1))
+    return list(zip(data.lines, data, strict=True))
 
 
 def _item(value: Any, path: object, line: int) -> BatchItem:
     if isinstance(value, str):
         if not value.strip():
             raise InputError("empty prompt", path=path, line=line)
-        return value, {}
+        return str(value), {}
     if not isinstance(value, dict):
         raise InputError("an item is a prompt or a mapping with a 'prompt'", path=path, line=line)
     unknown = [k for k in value if k not in _KEYS]
     if unknown:
-        raise InputError(
-            f"unknown setting {unknown[0]!r}; use one of {', '.join(sorted(_KEYS))}", path=path, line=line
-        )
+        raise InputError(f"unknown setting {unknown[0]!r}; use one of {', '.join(sorted(_KEYS))}", path=path, line=line)
     prompt = value.get("prompt")
     if not isinstance(prompt, str) or not prompt.strip():
         raise InputError("the item has no 'prompt' text", path=path, line=line)
@@ -127,30 +129,25 @@ def _item(value: Any, path: object, line: int) -> BatchItem:
     for key, raw in value.items():
         if key == "prompt" or raw is None:
             continue
-        settings[key] = _setting(key, raw, path, line)
-    return prompt, settings
+        at = value.lines.get(key, line) if isinstance(value, LocatedDict) else line
+        settings[str(key)] = _setting(str(key), raw, path, at)
+    return str(prompt), settings
 
 
 def _setting(key: str, raw: Any, path: object, line: int) -> object:
     if key in _TEXT:
         if not isinstance(raw, (str, int, float)) or isinstance(raw, bool):
-            raise InputError(f"{key} must be text, not {raw!r}", path=path, line=line)
+            raise InputError(f"{key} must be text, not {shown(raw)}", path=path, line=line)
+        if key == "size" and isinstance(raw, str):
+            size = parse_wxh(raw, path=path, line=line)
+            if size is not None:  # a name or a ratio is looked up among the presets later
+                check_size(*size, path=path, line=line)
         return str(raw)
-    if key in _INT:
-        if isinstance(raw, bool) or not isinstance(raw, int) or raw < (1 if key in ("steps", "n") else 0):
-            raise InputError(f"{key} must be a whole number of at least 1, not {raw!r}", path=path, line=line)
-        return raw
-    if key in _FLOAT:
-        if isinstance(raw, bool) or not isinstance(raw, (int, float)):
-            raise InputError(f"{key} must be a number, not {raw!r}", path=path, line=line)
-        return float(raw)
+    if key in _NUMBERS:
+        return check_setting(_NUMBERS[key], raw, label=key, path=path, line=line)  # type: ignore[call-overload]
     if key in _FLAGS:
         if not isinstance(raw, bool):
-            raise InputError(f"{key} must be true or false, not {raw!r}", path=path, line=line)
-        return raw
-    if key == "seed":
-        if isinstance(raw, bool) or not isinstance(raw, int) or not 0 <= raw <= MAX_SEED:
-            raise InputError(f"seed must be a whole number from 0 to 2**64 - 1, not {raw!r}", path=path, line=line)
+            raise InputError(f"{key} must be true or false, not {shown(raw)}", path=path, line=line)
         return raw
     # seeds: "1-4,9" or a list of seeds
     try:
@@ -160,4 +157,4 @@ def _setting(key: str, raw: Any, path: object, line: int) -> object:
             return parse_seeds(",".join(str(s) for s in raw if not isinstance(s, bool)))
     except UsageError as exc:
         raise InputError(str(exc), path=path, line=line) from None
-    raise InputError(f"seeds must be a list of seeds or a string such as '1-8', not {raw!r}", path=path, line=line)
+    raise InputError(f"seeds must be a list of seeds or a string such as '1-8', not {shown(raw)}", path=path, line=line)

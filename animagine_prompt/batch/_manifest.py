@@ -21,7 +21,9 @@ from collections.abc import Iterable, Mapping
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._datafiles import load_data
 from animagine_prompt.errors import InputError
+from animagine_prompt.limits import check_setting
 
 __all__ = ["MANIFEST_NAME", "Manifest"]
 
@@ -52,9 +54,8 @@ class Manifest:
         >>> Manifest("/nonexistent/manifest.jsonl").records()
         []
         """
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
+        data = self._read()
+        if data is None:
             return []
         lines = data.split(b"\n")
         # the last element is b"" when the file ends with a newline, else a cut-off record
@@ -63,14 +64,31 @@ class Manifest:
             if not line.strip():
                 continue
             try:
-                record = json.loads(line)
-            except ValueError:
-                message = "the batch manifest has a line that is not JSON; fix or delete that line"
+                record = load_data(line.decode("utf-8"), "json")
+            except (InputError, UnicodeDecodeError) as exc:
+                reason = exc.reason if isinstance(exc, InputError) else "not UTF-8"
+                message = f"the batch manifest has a line that is not JSON ({reason}); fix or delete that line"
                 raise InputError(message, path=self.path, line=number) from None
             if not isinstance(record, dict) or not isinstance(record.get("key"), str):
                 raise InputError("the batch manifest has a record without a 'key'", path=self.path, line=number)
+            if record.get("event") == "planned" or record.get("seed") is not None:
+                # a resumed batch makes its images from these seeds: refuse one that is not a seed
+                check_setting("seed", record.get("seed"), label="the record's seed", path=self.path, line=number)
             records.append(record)
         return records
+
+    def _read(self) -> bytes | None:
+        """The manifest's bytes, ``None`` when there is none yet."""
+        try:
+            return self.path.read_bytes()
+        except FileNotFoundError:
+            return None
+        except IsADirectoryError:
+            raise InputError(
+                "the batch manifest is a folder; move it away or use another output folder", path=self.path
+            ) from None
+        except OSError as exc:
+            raise InputError(f"cannot read the batch manifest ({exc.strerror or exc})", path=self.path) from None
 
     def planned(self) -> dict[str, dict[str, Any]]:
         """``{key: planned record}`` (the first record of a key wins)."""
@@ -95,10 +113,7 @@ class Manifest:
         ...     Manifest(p).repair(), p.read_text()
         (True, '{"key": "a"}\\n')
         """
-        try:
-            data = self.path.read_bytes()
-        except FileNotFoundError:
-            return False
+        data = self._read()
         if not data or data.endswith(b"\n"):
             return False
         with open(self.path, "r+b") as handle:

@@ -3,13 +3,12 @@
 from __future__ import annotations
 
 from animagine_prompt.errors import UsageError
+from animagine_prompt.limits import MAX_COUNT, MAX_SEED
 
 __all__ = ["MAX_SEED", "parse_seeds"]
 
-#: Seeds are unsigned 64-bit, as ``torch.Generator.manual_seed`` takes them.
-MAX_SEED = 2**64 - 1
 #: Most seeds one list may expand to; a typo such as ``1-10000000`` should not plan ten million images.
-_MAX_SEEDS = 100_000
+_MAX_SEEDS = MAX_COUNT
 
 
 def parse_seeds(spec: str) -> tuple[int, ...]:
@@ -42,7 +41,7 @@ def _seed(text: str, spec: str) -> int:
     text = text.strip()
     if not text.isdigit():
         raise UsageError(f"{text!r} in the seed list {spec!r} is not a seed; write seeds like 1-8 or 3,5,9")
-    value = int(text)
+    value = int(text) if len(text) <= 40 else MAX_SEED + 1  # int() refuses 4300 digits
     if value > MAX_SEED:
         raise UsageError(f"seed {value} is above the largest seed, 2**64 - 1")
     return value

@@ -6,14 +6,15 @@ import argparse
 import sys
 
 from animagine_prompt.cli._io import read_prompt_arg
+from animagine_prompt.syntax.dialects import DIALECTS
 
-HELP = "rewrite a prompt from one dialect to another (a1111, comfy, novelai), keeping its weights"
+HELP = f"rewrite a prompt from one dialect to another ({', '.join(DIALECTS)}), keeping its weights"
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("prompt", help="the prompt text ('-' reads standard input)")
-    parser.add_argument("--from", dest="src", default="a1111", choices=["a1111", "comfy", "novelai"])
-    parser.add_argument("--to", dest="dst", default="a1111", choices=["a1111", "comfy", "novelai"])
+    parser.add_argument("--from", dest="src", default="a1111", choices=list(DIALECTS))
+    parser.add_argument("--to", dest="dst", default="a1111", choices=list(DIALECTS))
 
 
 def run(args: argparse.Namespace) -> int:

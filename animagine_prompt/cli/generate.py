@@ -11,10 +11,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING
 
 from animagine_prompt.cli._io import read_prompt_arg
 from animagine_prompt.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.metadata import GenerationRecord
 
 HELP = "generate images (one prompt, a batch file x seeds x styles, or --from-image) into PNGs with metadata"
 
@@ -201,7 +204,7 @@ def _from_image(args: argparse.Namespace, seeds: tuple[int, ...] | None) -> tupl
     return _from_image_prompt(args, record, overrides), overrides
 
 
-def _from_image_prompt(args: argparse.Namespace, record: Any, overrides: dict[str, object]) -> str:
+def _from_image_prompt(args: argparse.Namespace, record: GenerationRecord, overrides: dict[str, object]) -> str:
     """The prompt to remake: as stored (expanded, if it was), or as it was before expansion."""
     if record.lcm and args.sampler is None:
         overrides["lcm"] = True  # the stored sampler is LCM too; a sampler given instead leaves LCM mode
@@ -286,60 +289,7 @@ class _ImageMaker:
             lcm=s.lcm,
             expand=s.expand,
         )
-        return encode_png(generation, model=self.model, emphasis=s.emphasis, clip_skip=s.clip_skip)
-
-
-def encode_png(
-    generation: Any, *, model: str | None, emphasis: str | None = None, clip_skip: int | None = None
-) -> bytes:
-    """The first image of a ``Generation`` as PNG bytes carrying the A1111 ``parameters`` text and the
-    Animagine app's ``metadata`` JSON."""
-    import io
-    from datetime import datetime
-
-    from animagine_prompt import __version__
-    from animagine_prompt.metadata import GenerationRecord, app_metadata_text, set_png_text
-
-    built = generation.prompt
-    hires = built.hires
-    name = model_name(model)
-    record = GenerationRecord(
-        prompt=built.prompt,
-        negative_prompt=built.negative_prompt,
-        width=built.width,
-        height=built.height,
-        steps=built.steps,
-        guidance=built.guidance,
-        seed=generation.seed,
-        sampler=built.sampler,
-        model=name,
-        hires_upscale=None if hires is None else hires.upscale_by,
-        hires_strength=None if hires is None else hires.strength,
-        hires_method=None if hires is None else hires.method,
-        clip_skip=clip_skip,
-        emphasis=emphasis,
-        lcm=generation.lcm,
-        refine_prompt=generation.expansion is not None,
-        original_prompt=generation.original_prompt,
-        extra=(("Version", f"animagine-prompt {__version__}"),),
-    )
-    buffer = io.BytesIO()
-    generation.image.save(buffer, format="PNG")
-    app = generation.metadata(0, Model={"Model": name}, datetime=str(datetime.now()))
-    texts = {"parameters": record.parameters_text(), "metadata": app_metadata_text(app)}
-    return set_png_text(buffer.getvalue(), texts)
-
-
-def model_name(model: str | None) -> str | None:
-    """The name written in the metadata: a hub id's or folder's last part, a checkpoint file's stem.
-
-    >>> model_name("Linaqruf/animagine-xl-2.0"), model_name("/models/animagineXL_v20.safetensors")
-    ('animagine-xl-2.0', 'animagineXL_v20')
-    """
-    if not model:
-        return None
-    path = Path(model.rstrip("/\\"))
-    return path.stem if path.suffix in (".safetensors", ".ckpt") else path.name
+        return generation.png(0, model=self.model)
 
 
 def _make_all(batch, share, maker: _ImageMaker, *, show: bool) -> None:

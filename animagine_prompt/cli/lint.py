@@ -34,6 +34,7 @@ def _codes(value: str) -> list[str]:
 def add_arguments(parser: argparse.ArgumentParser) -> None:
     """Declare the options of ``lint``."""
     from animagine_prompt.lint.reporters import OutputFormat
+    from animagine_prompt.syntax.dialects import DIALECTS
 
     parser.add_argument(
         "inputs",
@@ -75,7 +76,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="preset file or folder, read over the bundled, user and config presets; repeatable",
     )
     parser.add_argument("--lora-dir", metavar="DIR", help="folder of LoRA files; unknown <lora:name> is reported")
-    parser.add_argument("--dialect", choices=["a1111", "comfy", "novelai"], help="prompt syntax (default a1111)")
+    parser.add_argument("--dialect", choices=list(DIALECTS), help="prompt syntax (default a1111)")
     parser.add_argument(
         "--config",
         metavar="FILE",

@@ -11,8 +11,10 @@ HELP = "show how a prompt is read: weighted fragments, tags, extra networks and 
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from animagine_prompt.syntax.dialects import DIALECTS
+
     parser.add_argument("prompt", help="the prompt text ('-' reads standard input)")
-    parser.add_argument("--dialect", default="a1111", choices=["a1111", "comfy", "novelai"])
+    parser.add_argument("--dialect", default="a1111", choices=list(DIALECTS))
     parser.add_argument("--no-comments", action="store_true", help="read '#' as text, not as a comment")
     parser.add_argument("--step", type=int, help="resolve schedules for this sampling step (needs --steps)")
     parser.add_argument("--steps", type=int, help="number of sampling steps")

@@ -19,8 +19,10 @@ _REASONS = {
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
+    from animagine_prompt.syntax.dialects import DIALECTS
+
     parser.add_argument("prompt", help="the prompt text ('-' reads standard input)")
-    parser.add_argument("--dialect", default="a1111", choices=["a1111", "comfy", "novelai"])
+    parser.add_argument("--dialect", default="a1111", choices=list(DIALECTS))
     parser.add_argument(
         "--tokenizer",
         default="clip_l",

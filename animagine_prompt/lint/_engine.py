@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from animagine_prompt.errors import ConfigError
 from animagine_prompt.lint._context import LintContext, Resources
 from animagine_prompt.lint._fix import apply_fixes
 from animagine_prompt.lint._noqa import drop_silenced
 from animagine_prompt.lint._rule import FIELDS, Finding, Rule
 from animagine_prompt.lint._settings import LintSettings
-from animagine_prompt.lint.rules import CODES, load_rule, select_codes
+from animagine_prompt.lint.rules import load_rule, select_codes
 
 __all__ = ["FixResult", "Linter", "fix", "lint"]
 
@@ -56,8 +55,7 @@ class Linter:
         preset_paths: tuple[str, ...] = (),
         user_presets: bool = True,
     ) -> None:
-        self.settings = settings or LintSettings()
-        self._check_rule_keys()
+        self.settings = settings or LintSettings()  # its rule keys are checked: each names a rule
         codes = select_codes(
             self.settings.select, self.settings.ignore, self.settings.extend_select, self.settings.preview
         )
@@ -67,16 +65,6 @@ class Linter:
             self.rules.append(cls(self.settings.rule_options(code, cls.name)))
         # Tags and presets are loaded by the first rule that asks for them, never here.
         self.resources = Resources(self.settings, tuple(tag_paths), tuple(preset_paths), user_presets)
-
-    def _check_rule_keys(self) -> None:
-        names = None
-        for key in self.settings.rules:
-            if key.upper() in CODES:
-                continue
-            if names is None:
-                names = {load_rule(code).name for code in CODES}
-            if key not in names:
-                raise ConfigError(f"[tool.animagine-prompt.lint.rules] {key!r} is neither a rule code nor a name")
 
     def _parse(self, text: str):  # noqa: ANN202 - the parser's Prompt
         from animagine_prompt.syntax import parse

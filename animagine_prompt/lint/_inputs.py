@@ -14,6 +14,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._datafiles import Located, load_data
 from animagine_prompt._files import write_atomic
 from animagine_prompt.errors import InputError, UsageError
 
@@ -236,36 +237,15 @@ def _read_file(path: Path) -> Source:
     return _read_yaml(text, str(path))
 
 
-class _Str(str):
-    """A JSON string value that remembers where its literal sits in the file."""
-
-    span: tuple[int, int]
-
-
 def _read_json(text: str, path: str) -> Source:
-    from json import decoder, scanner
-
-    def parse_string(s: str, end: int, strict: bool = True) -> tuple[str, int]:
-        value, new_end = decoder.scanstring(s, end, strict)
-        out = _Str(value)
-        out.span = (end - 1, new_end)
-        return out, new_end
-
-    dec = json.JSONDecoder()
-    dec.parse_string = parse_string  # type: ignore[attr-defined]
-    dec.scan_once = scanner.py_make_scanner(dec)  # the C scanner would not call parse_string
-    try:
-        data = dec.decode(text)
-    except json.JSONDecodeError as exc:
-        raise InputError(f"invalid JSON: {exc.msg} (column {exc.colno})", path=path, line=exc.lineno) from None
+    data = load_data(text, "json", path=path, located=True)
 
     def locate(value: Any) -> Location | None:
-        if not isinstance(value, _Str):
+        if not isinstance(value, Located):
             return None
-        start, end = value.span
+        start, end = value.start, value.end
         verbatim = text[start + 1 : end - 1] == value
-        line = text.count("\n", 0, start) + 1
-        column = start - (text.rfind("\n", 0, start) + 1) + 2
+        line, column = value.line, value.column + 1  # the first character after the quote
         return (
             Location(start, end, line, column, verbatim, "json")
             if not verbatim
@@ -276,47 +256,23 @@ def _read_json(text: str, path: str) -> Source:
 
 
 def _read_yaml(text: str, path: str) -> Source:
-    import yaml
-
-    try:
-        root = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        line = None if mark is None else mark.line + 1
-        raise InputError(f"invalid YAML: {getattr(exc, 'problem', None) or exc}", path=path, line=line) from None
-
-    def convert(node: Any) -> Any:
-        if isinstance(node, yaml.SequenceNode):
-            return [convert(n) for n in node.value]
-        if isinstance(node, yaml.MappingNode):
-            return {convert(k): convert(v) for k, v in node.value}
-        if node.tag == "tag:yaml.org,2002:str":
-            out = _YamlStr(node.value)
-            out.node = node
-            return out
-        return ("not a string", node.tag, node.value)  # hashable, and never taken for a prompt
+    data = load_data(text, "yaml", path=path, located=True)
 
     def locate(value: Any) -> Location | None:
-        if not isinstance(value, _YamlStr):
+        if not isinstance(value, Located):
             return None
-        node = value.node
-        start, end = node.start_mark.index, node.end_mark.index
-        line, column = node.start_mark.line + 1, node.start_mark.column + 1
-        if node.style is None and text[start:end] == value:
+        start, end = value.start, value.end
+        line, column = value.line, value.column
+        if value.style is None and text[start:end] == value:
             return Location(start, end, line, column, True, "yaml")
-        if node.style in ("'", '"') and text[start + 1 : end - 1] == value:
+        if value.style in ("'", '"') and text[start + 1 : end - 1] == value:
             return Location(start + 1, end - 1, line, column + 1, True, "raw")
         # Block scalars end at the start of the next line: keep that line break.
-        if node.style in ("|", ">") and end > start and text[end - 1] == "\n":
+        if value.style in ("|", ">") and end > start and text[end - 1] == "\n":
             end -= 1
         return Location(start, end, line, column, False, "json")
 
-    data = None if root is None else convert(root)
     return Source(path, "yaml", text, tuple(_records(data, path, locate)))
-
-
-class _YamlStr(str):
-    node: Any
 
 
 def _records(data: Any, path: str, locate: Any) -> Iterator[PromptRecord]:

@@ -3,11 +3,11 @@
 from __future__ import annotations
 
 import inspect
-import math
 from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any, ClassVar
 
+from animagine_prompt._checks import CheckError, for_default
 from animagine_prompt.diagnostics import Diagnostic, Severity, Span
 from animagine_prompt.errors import ConfigError
 from animagine_prompt.lint._fix import Fix, FixAvailability
@@ -52,25 +52,12 @@ class Option:
         >>> Option(3, "n").validate("K002", "max_chunks", "x")
         Traceback (most recent call last):
         ...
-        animagine_prompt.errors.ConfigError: K002.max_chunks: expected an integer, got 'x'
+        animagine_prompt.errors.ConfigError: K002.max_chunks: expected a whole number, got 'x'
         """
-        kind = type(self.default)
-        if kind is bool:
-            if isinstance(value, bool):
-                return value
-        elif kind is float:
-            if isinstance(value, (int, float)) and not isinstance(value, bool) and math.isfinite(value):
-                return float(value)
-        elif kind is int:
-            if isinstance(value, int) and not isinstance(value, bool):
-                return value
-        elif kind in (list, tuple):
-            if isinstance(value, (list, tuple)) and all(isinstance(v, str) for v in value):
-                return tuple(value)
-        elif isinstance(value, kind):
-            return value
-        wanted = {bool: "true or false", float: "a number", int: "an integer"}.get(kind, "a list of strings")
-        raise ConfigError(f"{code}.{key}: expected {wanted}, got {value!r}")
+        try:
+            return for_default(self.default)(value)
+        except CheckError as exc:
+            raise ConfigError(f"{code}.{key}: {exc.problem}") from None
 
 
 class Rule:

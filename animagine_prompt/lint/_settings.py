@@ -8,83 +8,90 @@ table above it, shared with the other commands. Command-line flags override both
 
 from __future__ import annotations
 
-import re
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from animagine_prompt._checks import (
+    Check,
+    CheckError,
+    Flag,
+    Maybe,
+    OneOf,
+    OnePath,
+    Paths,
+    Table,
+    Words,
+    check_fields,
+    shown,
+)
+from animagine_prompt._datafiles import key_line
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.errors import ConfigError
+from animagine_prompt.syntax.dialects import DIALECTS
 
 if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.config import Config
 
 __all__ = ["LintSettings", "load_settings"]
 
-# A plain dataclass rather than a pydantic model: `animagine-prompt lint` must start fast, and
-# building a model class costs more than the whole lint of a prompt.
+# A plain dataclass with the package's small checks rather than a pydantic model: `animagine-prompt
+# lint` must start fast, and building a model class costs more than the whole lint of a prompt.
 
 
-def _codes(key: str, value: Any) -> tuple[str, ...]:
-    if isinstance(value, str):
-        value = [v for v in value.split(",") if v.strip()]
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, str) for v in value):
-        raise ValueError(f"{key}: expected a list of rule codes")
-    return tuple(v.strip() for v in value)
+class _Level:
+    """A severity name, in any case."""
+
+    @property
+    def expected(self) -> str:
+        return "info, warning or error"
+
+    def __call__(self, value: object) -> Severity:
+        if isinstance(value, Severity):
+            return value
+        try:
+            return Severity(str(value).lower())
+        except ValueError:
+            raise CheckError(f"expected {self.expected}, got {shown(value)}") from None
 
 
-def _paths(key: str, value: Any) -> tuple[Path, ...]:
-    if isinstance(value, (str, Path)):
-        value = [value]
-    if not isinstance(value, (list, tuple)) or not all(isinstance(v, (str, Path)) for v in value):
-        raise ValueError(f"{key}: expected a list of paths")
-    return tuple(Path(v) for v in value)
+class _RuleOptions:
+    """Options per rule: a table of tables, each under a rule's code (or old code) or name."""
 
+    @property
+    def expected(self) -> str:
+        return "a table of rule options per code, e.g. [rules.S007]"
 
-def _optional_path(key: str, value: Any) -> Path | None:
-    if value is not None and not isinstance(value, (str, Path)):
-        raise ValueError(f"{key}: expected a path")
-    return None if value is None else Path(value)
+    def __call__(self, value: object) -> dict[str, dict[str, Any]]:
+        tables: dict[str, dict[str, Any]] = Table(Table(), what=self.expected)(value)
+        from animagine_prompt.lint.rules import ALIASES, CODES
 
+        names: set[str] | None = None
+        for key in tables:
+            if key.upper() in CODES or key.upper() in ALIASES:
+                continue
+            if names is None:  # loading every rule to learn its name costs: only for a key that is no code
+                from animagine_prompt.lint.rules import load_rule
 
-def _severity(key: str, value: Any) -> Severity:
-    try:
-        return value if isinstance(value, Severity) else Severity(str(value).lower())
-    except ValueError:
-        raise ValueError(f"{key}: expected info, warning or error, got {value!r}") from None
-
-
-def _rules(key: str, value: Any) -> dict[str, dict[str, Any]]:
-    if not isinstance(value, dict) or not all(isinstance(v, dict) for v in value.values()):
-        raise ValueError(f"{key}: expected a table of rule options per code, e.g. [rules.S007]")
-    return {str(k): dict(v) for k, v in value.items()}
-
-
-def _bool(key: str, value: Any) -> bool:
-    if not isinstance(value, bool):
-        raise ValueError(f"{key}: expected true or false")
-    return value
-
-
-def _dialect(key: str, value: Any) -> str:
-    if value not in ("a1111", "comfy", "novelai"):
-        raise ValueError(f"{key}: expected a1111, comfy or novelai, got {value!r}")
-    return str(value)
+                names = {load_rule(code).name for code in CODES}
+            if key not in names:
+                raise CheckError(f"{key!r} is neither a rule code nor a rule name; `animagine-prompt rules` lists them")
+        return tables
 
 
 #: Keys of the lint table, each with its check.
-_LINT_KEYS = {
-    "select": lambda k, v: None if v is None else _codes(k, v),
-    "extend_select": _codes,
-    "ignore": _codes,
-    "preview": _bool,
-    "fail_on": _severity,
-    "rules": _rules,
-    "dialect": _dialect,
+_LINT_KEYS: dict[str, Check[object]] = {
+    "select": Maybe(Words("rule codes")),
+    "extend_select": Words("rule codes"),
+    "ignore": Words("rule codes"),
+    "preview": Flag(),
+    "fail_on": _Level(),
+    "rules": _RuleOptions(),
+    "dialect": OneOf(tuple(DIALECTS)),
 }
 #: Fields filled from the shared table above the lint table (``Config``), never from the lint table.
-_SHARED_KEYS = {"tags": _paths, "presets": _paths, "lora_dir": _optional_path}
+_SHARED_KEYS: dict[str, Check[object]] = {"tags": Paths(), "presets": Paths(), "lora_dir": Maybe(OnePath())}
 _CHECKS = {**_LINT_KEYS, **_SHARED_KEYS}
 
 
@@ -116,7 +123,10 @@ class LintSettings:
 
     def __post_init__(self) -> None:
         for name, check in _CHECKS.items():
-            object.__setattr__(self, name, check(name, getattr(self, name)))
+            try:
+                object.__setattr__(self, name, check(getattr(self, name)))
+            except CheckError as exc:
+                raise CheckError(exc.problem, key=name.replace("_", "-")) from None
 
     @classmethod
     def from_mapping(cls, raw: Mapping[str, Any], *, source: object = None, table: str = "") -> LintSettings:
@@ -136,24 +146,19 @@ the known keys are select, extend-select, ignore, preview, fail-on, rules, diale
 where every command reads it, not in the lint table
         """
         table = table or "[tool.animagine-prompt.lint]"
-        data = {str(key).replace("-", "_"): value for key, value in raw.items()}
-        for key in data:
-            if key in _SHARED_KEYS:
+        within = ("lint",) if table == "[lint]" else ("tool", "animagine-prompt", "lint")
+        for key in raw:
+            if str(key).replace("-", "_") in _SHARED_KEYS:
                 where = "at the top level of the file" if table == "[lint]" else "in [tool.animagine-prompt]"
                 raise _error(
-                    f"{table} {key.replace('_', '-')}: set it {where}, where every command reads it, "
-                    "not in the lint table",
+                    f"{table} {key}: set it {where}, where every command reads it, not in the lint table",
                     source,
-                    key,
+                    (*within, str(key)),
                 )
-            if key not in _LINT_KEYS:
-                known = ", ".join(k.replace("_", "-") for k in _LINT_KEYS)
-                raise _error(f"{table} {key}: unknown key; the known keys are {known}", source, key)
         try:
-            return cls(**data)
-        except ValueError as exc:
-            key = str(exc).split(":", 1)[0]
-            raise _error(f"{table} {str(exc).replace(key, key.replace('_', '-'), 1)}", source, key) from None
+            return cls(**check_fields(raw, _LINT_KEYS))
+        except CheckError as exc:
+            raise _error(f"{table} {exc}", source, (*within, exc.key or "")) from None
 
     @classmethod
     def from_config(cls, config: Config) -> LintSettings:
@@ -190,37 +195,20 @@ where every command reads it, not in the lint table
         given = {k: v for k, v in overrides.items() if v is not None}
         try:
             return replace(self, **given)
-        except ValueError as exc:
+        except CheckError as exc:
             raise ConfigError(str(exc)) from None
 
 
-def _error(message: str, source: object, key: str) -> ConfigError:
+def _error(message: str, source: object, keys: tuple[str, ...]) -> ConfigError:
     """A ConfigError naming the file and, when the key can be found in it, its line."""
-    return ConfigError(message, path=source, line=_key_line(source, key))
-
-
-def _key_line(source: object, key: str) -> int | None:
     # Read again only on this error path: the loader hands over values, not their positions.
-    if source is None:
-        return None
-    try:
-        lines = Path(str(source)).read_text(encoding="utf-8").splitlines()
-    except (OSError, UnicodeDecodeError):
-        return None
-    header = re.compile(r"^\s*\[\s*(tool\s*\.\s*[\"']?animagine-prompt[\"']?\s*\.\s*)?lint\s*[.\]]")
-    spelled = "|".join(re.escape(k) for k in {key, key.replace("_", "-")})
-    assignment = re.compile(rf"^\s*[\"']?({spelled})[\"']?\s*[=.]")
-    inside = False
-    for number, line in enumerate(lines, start=1):
-        if line.lstrip().startswith("["):
-            inside = bool(header.match(line))
-            # `[lint.rules.S007]`-style tables name the key in the header itself.
-            if inside and re.search(rf"\blint\s*\.\s*[\"']?({spelled})\b", line):
-                return number
-            continue
-        if inside and assignment.match(line):
-            return number
-    return None
+    line = None
+    if source is not None:
+        try:
+            line = key_line(Path(str(source)).read_text(encoding="utf-8"), "toml", keys)
+        except (OSError, UnicodeDecodeError):
+            pass
+    return ConfigError(message, path=source, line=line)
 
 
 def load_settings(path: str | Path | None = None, *, start: str | Path | None = None) -> LintSettings:

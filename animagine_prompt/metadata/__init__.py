@@ -27,6 +27,8 @@ _EXPORTS: dict[str, str] = {
     "TextChunk": "._png",
     "app_metadata_text": "._app",
     "format_value": "._parameters",
+    "generation_png": "._writer",
+    "model_name": "._writer",
     "parse_parameters": "._parameters",
     "png_text_chunks": "._png",
     "read_generation": "._record",
@@ -44,6 +46,8 @@ __all__ = [
     "TextChunk",
     "app_metadata_text",
     "format_value",
+    "generation_png",
+    "model_name",
     "parse_parameters",
     "png_text_chunks",
     "read_generation",
@@ -71,3 +75,4 @@ if TYPE_CHECKING:  # pragma: no cover
         verify_png,
     )
     from ._record import GenerationRecord, read_generation, record_from_texts
+    from ._writer import generation_png, model_name

@@ -11,7 +11,7 @@ from __future__ import annotations
 import io
 import struct
 import zlib
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from typing import BinaryIO
@@ -30,8 +30,8 @@ __all__ = [
 
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 _TEXT_KINDS = (b"tEXt", b"zTXt", b"iTXt")
-#: Largest text chunk we read, and the most any compressed text may inflate to: prompts are
-#: kilobytes; a workflow graph (ComfyUI) can reach a few hundred.
+#: The most text one file may hold, all its text chunks together and compressed text counted
+#: inflated: prompts are kilobytes; a workflow graph (ComfyUI) can reach a few hundred.
 MAX_TEXT_BYTES = 8 * 1024 * 1024
 #: Most text chunks we accept in one file.
 MAX_TEXT_CHUNKS = 512
@@ -62,6 +62,7 @@ def png_text_chunks(stream: BinaryIO, *, path: object = None) -> tuple[TextChunk
     [('parameters', 'tEXt'), ('Comment', 'tEXt')]
     """
     chunks: list[TextChunk] = []
+    budget = MAX_TEXT_BYTES  # bytes of text still allowed, so many small bombs cannot add up
     for kind, offset, length in _walk(stream, path, check_all=False):
         if kind not in _TEXT_KINDS:
             continue
@@ -70,10 +71,13 @@ def png_text_chunks(stream: BinaryIO, *, path: object = None) -> tuple[TextChunk
                 f"PNG text chunk at byte {offset} is {length} bytes, over the {MAX_TEXT_BYTES}-byte limit; refusing it",
                 path=path,
             )
+        if length > budget:
+            raise InputError(f"PNG text chunks hold over {MAX_TEXT_BYTES} bytes of text in all; refusing it", path=path)
         if len(chunks) >= MAX_TEXT_CHUNKS:
             raise InputError(f"PNG has more than {MAX_TEXT_CHUNKS} text chunks; refusing it", path=path)
         body = _read_body(stream, kind, offset, length, path)
-        keyword, text = _decode(kind, body, offset, path)
+        keyword, text, size = _decode(kind, body, offset, path, budget)
+        budget -= size
         chunks.append(TextChunk(keyword, text, kind.decode("ascii"), offset))
     return tuple(chunks)
 
@@ -113,6 +117,8 @@ def read_png_text_file(path: str | Path) -> dict[str, str]:
         raise InputError("no such file", path=path) from None
     except IsADirectoryError:
         raise InputError("is a directory, not a PNG file", path=path) from None
+    except OSError as exc:  # no permission, a device that cannot seek, a read error
+        raise InputError(f"cannot read the file ({exc.strerror or exc})", path=path) from None
 
 
 def verify_png(data: bytes, *, path: object = None) -> None:
@@ -152,8 +158,8 @@ def set_png_text(png: bytes, texts: Mapping[str, str], *, path: object = None) -
     for kind, offset, length in _walk(io.BytesIO(png), path, check_all=False):
         whole = png[offset : offset + 12 + length]
         if kind in _TEXT_KINDS:
-            keyword = png[offset + 8 : offset + 8 + min(length, 80)].split(b"\x00", 1)[0]
-            if keyword.decode("latin-1") in texts:
+            name = png[offset + 8 : offset + 8 + min(length, 80)].split(b"\x00", 1)[0]
+            if name.decode("latin-1") in texts:
                 continue
         out += whole
         if kind == b"IHDR":
@@ -161,7 +167,7 @@ def set_png_text(png: bytes, texts: Mapping[str, str], *, path: object = None) -
     return bytes(out)
 
 
-def _walk(stream: BinaryIO, path: object, *, check_all: bool):
+def _walk(stream: BinaryIO, path: object, *, check_all: bool) -> Iterator[tuple[bytes, int, int]]:
     """Yield ``(kind, offset, length)`` of each chunk up to IEND; with ``check_all``, verify every CRC."""
     stream.seek(0, io.SEEK_END)
     size = stream.tell()
@@ -204,7 +210,8 @@ def _read_body(stream: BinaryIO, kind: bytes, offset: int, length: int, path: ob
     return body
 
 
-def _decode(kind: bytes, body: bytes, offset: int, path: object) -> tuple[str, str]:
+def _decode(kind: bytes, body: bytes, offset: int, path: object, budget: int) -> tuple[str, str, int]:
+    """The keyword and text of a text chunk, and how many bytes of text it held (inflated)."""
     where = f"{kind.decode()} chunk at byte {offset}"
     keyword_end = body.find(b"\x00")
     if keyword_end < 1 or keyword_end > 79:
@@ -214,11 +221,12 @@ def _decode(kind: bytes, body: bytes, offset: int, path: object) -> tuple[str, s
         raise InputError(f"corrupt PNG: {where} has control characters in its keyword", path=path)
     rest = body[keyword_end + 1 :]
     if kind == b"tEXt":
-        return keyword, _latin1_or_utf8(rest)
+        return keyword, _latin1_or_utf8(rest), len(rest)
     if kind == b"zTXt":
         if not rest or rest[0] != 0:
             raise InputError(f"corrupt PNG: {where} ({keyword!r}) uses an unknown compression method", path=path)
-        return keyword, _latin1_or_utf8(_inflate(rest[1:], where, path))
+        raw = _inflate(rest[1:], where, path, budget)
+        return keyword, _latin1_or_utf8(raw), len(raw)
     # iTXt: compression flag, method, language tag NUL, translated keyword NUL, UTF-8 text.
     if len(rest) < 2 or rest[0] not in (0, 1):
         raise InputError(f"corrupt PNG: {where} ({keyword!r}) has an invalid compression flag", path=path)
@@ -230,9 +238,9 @@ def _decode(kind: bytes, body: bytes, offset: int, path: object) -> tuple[str, s
     if compressed:
         if method != 0:
             raise InputError(f"corrupt PNG: {where} ({keyword!r}) uses an unknown compression method", path=path)
-        raw = _inflate(raw, where, path)
+        raw = _inflate(raw, where, path, budget)
     try:
-        return keyword, raw.decode("utf-8")
+        return keyword, raw.decode("utf-8"), len(raw)
     except UnicodeDecodeError as exc:
         raise InputError(f"corrupt PNG: {where} ({keyword!r}) is not UTF-8 ({exc.reason})", path=path) from None
 
@@ -249,14 +257,18 @@ def _latin1_or_utf8(raw: bytes) -> str:
     return raw.decode("latin-1")
 
 
-def _inflate(data: bytes, where: str, path: object) -> bytes:
+def _inflate(data: bytes, where: str, path: object, budget: int) -> bytes:
     inflater = zlib.decompressobj()
     try:
-        out = inflater.decompress(data, MAX_TEXT_BYTES)
+        out = inflater.decompress(data, budget)
     except zlib.error as exc:
         raise InputError(f"corrupt PNG: {where} does not decompress ({exc})", path=path) from None
     if inflater.unconsumed_tail:
-        raise InputError(f"PNG {where} inflates past {MAX_TEXT_BYTES} bytes; refusing it", path=path)
+        # the budget is what the chunks before this one left of the file's MAX_TEXT_BYTES
+        raise InputError(f"PNG {where} inflates past {MAX_TEXT_BYTES} bytes of text in all; refusing it", path=path)
+    if not inflater.eof:
+        # a stream cut short inflates to the start of the text: refuse it rather than return a cut prompt
+        raise InputError(f"corrupt PNG: the compressed text of the {where} is cut off", path=path)
     return out
 
 

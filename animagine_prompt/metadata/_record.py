@@ -12,7 +12,10 @@ from dataclasses import asdict, dataclass, replace
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._checks import shown
+from animagine_prompt._datafiles import load_data
 from animagine_prompt.errors import InputError
+from animagine_prompt.limits import NumberSetting, WholeSetting, check_setting, check_size
 
 from ._parameters import Parameters, parse_parameters
 from ._png import read_png_text_file
@@ -152,13 +155,17 @@ class GenerationRecord:
                 used.add(key)
             return values.get(key)
 
+        # read in the order the web UI writes them, so the first bad one is reported
+        steps = _whole("steps", "Steps", take("Steps"), path)
+        guidance = _number("guidance", "CFG scale", take("CFG scale"), path)
+        seed = _whole("seed", "Seed", take("Seed"), path)
         width = height = None
         size = take("Size")
         if size is not None:
             w, sep, h = size.partition("x")
             if not sep:
                 raise InputError(f"parameters: Size {size!r} is not WIDTHxHEIGHT", path=path)
-            width, height = _int("Size", w, path), _int("Size", h, path)
+            width, height = check_size(_int("Size", w, path), _int("Size", h, path), label="Size", path=path)
         sampler = take("Sampler")
         schedule = values.get("Schedule type")
         if sampler is not None and schedule not in (None, "Automatic"):
@@ -176,7 +183,8 @@ class GenerationRecord:
         clip = take("Clip skip")
         clip_skip = None
         if clip is not None:
-            clip_skip = max(0, _int("Clip skip", clip, path) - _CLIP_SKIP_OFFSET) or None
+            skipped = max(0, _int("Clip skip", clip, path) - _CLIP_SKIP_OFFSET)
+            clip_skip = check_setting("clip_skip", skipped, label="Clip skip", path=path) or None
         emphasis = take("Emphasis")
         upscale = take("Hires upscale")
         return cls(
@@ -184,15 +192,15 @@ class GenerationRecord:
             negative_prompt=params.negative_prompt,
             width=width,
             height=height,
-            steps=_opt(_int, "Steps", take("Steps"), path),
-            guidance=_opt(_float, "CFG scale", take("CFG scale"), path),
-            seed=_opt(_int, "Seed", take("Seed"), path),
+            steps=steps,
+            guidance=guidance,
+            seed=seed,
             sampler=sampler,
             model=take("Model"),
             model_hash=take("Model hash"),
             vae=take("VAE"),
-            hires_upscale=_opt(_float, "Hires upscale", upscale, path),
-            hires_strength=_opt(_float, "Denoising strength", take("Denoising strength"), path)
+            hires_upscale=_number("upscale", "Hires upscale", upscale, path),
+            hires_strength=_number("strength", "Denoising strength", take("Denoising strength"), path)
             if upscale is not None
             else None,
             hires_method=method,
@@ -232,15 +240,17 @@ class GenerationRecord:
             w, sep, h = str(resolution).partition(" x ")
             if not sep:
                 raise InputError(f"Animagine metadata: resolution {resolution!r} is not 'W x H'", path=path)
-            width, height = _int("resolution", w, path), _int("resolution", h, path)
+            width, height = check_size(
+                _int("resolution", w, path), _int("resolution", h, path), label="resolution", path=path
+            )
         upscaler = data.get("use_upscaler")
         hires: dict[str, Any] = {}
         if upscaler:
             if not isinstance(upscaler, Mapping):
                 raise InputError("Animagine metadata: use_upscaler is neither null nor an object", path=path)
             hires = {
-                "hires_upscale": _opt(_float, "upscale_by", upscaler.get("upscale_by"), path),
-                "hires_strength": _opt(_float, "upscaler_strength", upscaler.get("upscaler_strength"), path),
+                "hires_upscale": _number("upscale", "upscale_by", upscaler.get("upscale_by"), path),
+                "hires_strength": _number("strength", "upscaler_strength", upscaler.get("upscaler_strength"), path),
                 "hires_method": _opt_str(upscaler.get("upscale_method")),
             }
         model = data.get("Model")
@@ -259,9 +269,9 @@ class GenerationRecord:
             negative_prompt=_opt_str(data.get("negative_prompt")) or "",
             width=width,
             height=height,
-            steps=_opt(_int, "num_inference_steps", data.get("num_inference_steps"), path),
-            guidance=_opt(_float, "guidance_scale", data.get("guidance_scale"), path),
-            seed=_opt(_int, "seed", data.get("seed"), path),
+            steps=_whole("steps", "num_inference_steps", data.get("num_inference_steps"), path),
+            guidance=_number("guidance", "guidance_scale", data.get("guidance_scale"), path),
+            seed=_whole("seed", "seed", data.get("seed"), path),
             sampler=_opt_str(data.get("sampler")),
             model=model_name,
             model_hash=model_hash,
@@ -289,11 +299,11 @@ class GenerationRecord:
         return cls(
             prompt=comment["prompt"],
             negative_prompt=_opt_str(comment.get("uc")) or "",
-            width=_opt(_int, "width", comment.get("width"), path),
-            height=_opt(_int, "height", comment.get("height"), path),
-            steps=_opt(_int, "steps", comment.get("steps"), path),
-            guidance=_opt(_float, "scale", comment.get("scale"), path),
-            seed=_opt(_int, "seed", comment.get("seed"), path),
+            width=_whole("width", "width", comment.get("width"), path),
+            height=_whole("height", "height", comment.get("height"), path),
+            steps=_whole("steps", "steps", comment.get("steps"), path),
+            guidance=_number("guidance", "scale", comment.get("scale"), path),
+            seed=_whole("seed", "seed", comment.get("seed"), path),
             sampler=_opt_str(comment.get("sampler")),
             model="NovelAI",
             source="novelai",
@@ -325,8 +335,8 @@ it needs a 'parameters' (A1111, Forge), 'metadata' (Animagine app) or 'Comment' 
         text = texts["parameters"]
         if text.lstrip().startswith("{"):  # some forks of the app store their JSON under this key
             try:
-                data = json.loads(text)
-            except ValueError:
+                data = load_data(text, "json")
+            except InputError:
                 data = None  # a prompt that starts with a brace
             if isinstance(data, dict):
                 return GenerationRecord.from_app_metadata(data, path=path)
@@ -368,9 +378,9 @@ def read_generation(path: str | Path) -> GenerationRecord:
 
 def _json_object(text: str, keyword: str, path: object) -> dict[str, Any]:
     try:
-        data = json.loads(text)
-    except ValueError as exc:
-        raise InputError(f"the PNG's {keyword!r} chunk is not valid JSON ({exc})", path=path) from None
+        data = load_data(text, "json")
+    except InputError as exc:
+        raise InputError(f"the PNG's {keyword!r} chunk is not valid JSON ({exc.reason})", path=path) from None
     if not isinstance(data, dict):
         raise InputError(f"the PNG's {keyword!r} chunk is JSON but not an object", path=path)
     return data
@@ -391,14 +401,14 @@ def _int(name: str, value: Any, path: object) -> int:
 
 def _float(name: str, value: Any, path: object) -> float:
     if isinstance(value, (int, float)) and not isinstance(value, bool):
-        number = float(value)
+        number = float(value) if not isinstance(value, int) or value.bit_length() <= 1024 else float("inf")
     else:
         try:
             number = float(str(value).strip()[:40])
         except ValueError:
             raise InputError(f"{name} is {str(value)[:40]!r}, not a number", path=path) from None
     if number != number or number in (float("inf"), float("-inf")):
-        raise InputError(f"{name} is {value!r}, not a finite number", path=path)
+        raise InputError(f"{name} is {shown(value)}, not a finite number", path=path)
     return number
 
 
@@ -413,8 +423,13 @@ def _flag(name: str, value: Any, path: object) -> bool:
     raise InputError(f"{name} is {str(value)[:40]!r}, not true or false", path=path)
 
 
-def _opt(convert, name: str, value: Any, path: object):
-    return None if value is None else convert(name, value, path)
+def _whole(setting: WholeSetting, label: str, value: Any, path: object) -> int | None:
+    """An optional whole-number setting, read (from text too) and checked against its range."""
+    return None if value is None else check_setting(setting, _int(label, value, path), label=label, path=path)
+
+
+def _number(setting: NumberSetting, label: str, value: Any, path: object) -> float | None:
+    return None if value is None else check_setting(setting, _float(label, value, path), label=label, path=path)
 
 
 def _opt_str(value: Any) -> str | None:

@@ -16,6 +16,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from animagine_prompt._checks import shown
 from animagine_prompt.errors import ModelNotFoundError, UsageError
 
 __all__ = ["COMPANION_LORAS", "LoraRequest", "LoraSet", "lora_requests", "resolve_lora"]
@@ -32,6 +33,16 @@ COMPANION_LORAS: Mapping[str, str] = {
 }
 
 _SUFFIXES = (".safetensors",)
+#: Longest LoRA name, in UTF-8 bytes: what one file name may hold on common file systems.
+_MAX_NAME = 255
+
+
+def _check_name(name: str) -> None:
+    """Refuse a name no file can have, before it reaches the file system (which raises on NUL)."""
+    if any(ord(c) < 32 or c == "\x7f" for c in name):
+        raise UsageError(f"LoRA name {shown(name)} has a control character (such as NUL): write the file's name")
+    if len(name.encode("utf-8", "surrogatepass")) > _MAX_NAME:
+        raise UsageError(f"LoRA name {shown(name)} is longer than {_MAX_NAME} bytes: write the file's name")
 
 
 @dataclass(frozen=True)
@@ -84,7 +95,8 @@ def lora_requests(prompt: Any) -> list[LoraRequest]:
             continue
         name = net.name.strip()
         if not name:
-            raise UsageError(f"{net.raw}: the LoRA has no name; write <lora:name:0.8>")
+            raise UsageError(f"{shown(net.raw)}: the LoRA has no name; write <lora:name:0.8>")
+        _check_name(name)
         positional = net.positional
         te = _number(positional[0], net.raw) if positional else 1.0
         te = _number(net.options["te"], net.raw) if "te" in net.options else te
@@ -137,6 +149,7 @@ def resolve_lora(name: str, lora_dir: str | Path | None, names: Mapping[str, str
     ...
     animagine_prompt.errors.UsageError: LoRA '../flat' points outside the LoRA folder ...: name a file inside it
     """
+    _check_name(name)
     if lora_dir is not None:
         root = Path(lora_dir).expanduser().resolve()
         candidate = (root / name).resolve()

@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 import random
-import re
 import time
 import warnings
 from collections.abc import Callable, Mapping
@@ -13,6 +12,7 @@ from typing import Any
 import torch
 
 from animagine_prompt.errors import UsageError
+from animagine_prompt.limits import check_setting, parse_wxh
 from animagine_prompt.pipeline._conditions import build_table
 from animagine_prompt.pipeline._lcm import (
     LCM_LORA,
@@ -30,17 +30,16 @@ from animagine_prompt.pipeline._schedulers import scheduler_from_config
 
 __all__ = ["AnimaginePipeline"]
 
-_WXH = re.compile(r"^\s*(\d+)\s*[xX×*]\s*(\d+)\s*$")
 _UPSCALE_MODES = ("nearest-exact", "nearest", "bilinear", "bicubic", "area")
 
 
 def _requested_size(size: Any) -> tuple[int, int] | None:
     """Explicit pixel sizes the caller gave (a pair or ``"WxH"``), checked; None for names and ratios."""
     if isinstance(size, str):
-        match = _WXH.match(size)
-        if not match:
+        pair = parse_wxh(size)
+        if pair is None:
             return None
-        width, height = int(match[1]), int(match[2])
+        width, height = pair
     else:
         try:
             width, height = size
@@ -358,8 +357,7 @@ class AnimaginePipeline:
         from animagine_prompt.syntax import parse
 
         started = time.perf_counter()
-        if isinstance(num_images, bool) or not isinstance(num_images, int) or num_images < 1:
-            raise UsageError(f"num_images must be a whole number of at least 1, not {num_images!r}")
+        num_images = check_setting("count", num_images, label="num_images")
         settings: dict[str, Any] = {
             "quality": quality,
             "style": style,
@@ -473,6 +471,8 @@ class AnimaginePipeline:
             loras=tuple((r.name, r.text_encoder_weight, r.unet_weight) for r, _ in resolved if r.active),
             notes=tuple(notes),
             interrupted=interrupted,
+            emphasis=emphasis,
+            clip_skip=clip_skip,
             lcm=in_lcm,
             original_prompt=original_prompt,
             expansion=expansion,

@@ -3,9 +3,14 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
-from typing import Any
+from datetime import datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from animagine_prompt.pipeline._schedule import StepText
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.metadata import GenerationRecord
 
 __all__ = ["Generation", "Timings"]
 
@@ -43,9 +48,10 @@ class Generation:
     steps, guidance, hires settings), ``steps`` the texts each first-pass sampling step was
     conditioned on and ``hires_steps`` those of the second pass (empty without one). ``loras``
     lists ``(name, text_encoder_weight, unet_weight)`` in effect; ``notes`` what the encoder
-    reported (length matching, refused rescaling). ``lcm`` is whether LCM mode sampled;
-    ``expansion`` the prompt expansion (``None`` without one) and ``original_prompt`` the prompt
-    that would have been built without it.
+    reported (length matching, refused rescaling); ``emphasis`` and ``clip_skip`` the encoder
+    settings the images were made with. ``lcm`` is whether LCM mode sampled; ``expansion`` the
+    prompt expansion (``None`` without one) and ``original_prompt`` the prompt that would have
+    been built without it.
     """
 
     images: tuple[Any, ...]
@@ -57,6 +63,8 @@ class Generation:
     loras: tuple[tuple[str, float, float], ...] = ()
     notes: tuple[str, ...] = ()
     interrupted: bool = False
+    emphasis: str = "original"
+    clip_skip: int | None = None
     lcm: bool = False
     original_prompt: str | None = None
     expansion: Any = None
@@ -82,7 +90,7 @@ class Generation:
         >>> g.metadata()["enable_lcm"], g.metadata()["refine_prompt"]
         (False, False)
         """
-        data = self.prompt.to_metadata(**extra)
+        data: dict[str, Any] = self.prompt.to_metadata(**extra)
         data["seed"] = self.seeds[index]
         if self.loras:
             data["use_lora"] = [{"name": n, "te": te, "unet": unet} for n, te, unet in self.loras]
@@ -93,12 +101,56 @@ class Generation:
             data["original_prompt"] = self.original_prompt
         return data
 
-    def save(self, path: Any, index: int = 0) -> None:
-        """Save image ``index`` as PNG with the metadata in its ``metadata`` text chunk (as the app does)."""
-        import json
+    def record(self, index: int = 0, *, model: str | None = None) -> GenerationRecord:
+        """The settings of image ``index`` as a ``GenerationRecord`` (what its ``parameters`` text says).
 
-        from PIL.PngImagePlugin import PngInfo
+        ``model`` is the model as it was loaded (hub id, folder or file); its name is written.
 
-        info = PngInfo()
-        info.add_text("metadata", json.dumps(self.metadata(index), ensure_ascii=False))
-        self.images[index].save(path, pnginfo=info)
+        >>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+        >>> built = PromptBuilder(presets=bundled_presets()).tags("1girl").size("832x1216").seed(5).build()
+        >>> g = Generation((None, None), (5, 6), built, Timings(1.0, 0.9, 0.0, 0.0, 0.0))
+        >>> r = g.record(1, model="Linaqruf/animagine-xl-2.0")
+        >>> r.seed, r.width, r.model, r.steps
+        (6, 832, 'animagine-xl-2.0', 50)
+        """
+        from animagine_prompt._version import __version__
+        from animagine_prompt.metadata import GenerationRecord, model_name
+
+        built = self.prompt
+        hires = built.hires
+        return GenerationRecord(
+            prompt=built.prompt,
+            negative_prompt=built.negative_prompt,
+            width=built.width,
+            height=built.height,
+            steps=built.steps,
+            guidance=built.guidance,
+            seed=self.seeds[index],
+            sampler=built.sampler,
+            model=model_name(model),
+            hires_upscale=None if hires is None else hires.upscale_by,
+            hires_strength=None if hires is None else hires.strength,
+            hires_method=None if hires is None else hires.method,
+            clip_skip=self.clip_skip,
+            emphasis=self.emphasis,
+            lcm=self.lcm,
+            refine_prompt=self.expansion is not None,
+            original_prompt=self.original_prompt,
+            extra=(("Version", f"animagine-prompt {__version__}"),),
+        )
+
+    def png(self, index: int = 0, *, model: str | None = None) -> bytes:
+        """Image ``index`` as PNG bytes with its A1111 ``parameters`` text and the app's ``metadata``
+        JSON, as ``animagine-prompt generate`` writes them."""
+        from animagine_prompt.metadata import generation_png, model_name
+
+        name = model_name(model)
+        extra: dict[str, Any] = {"Model": {"Model": name}} if name else {}
+        app = self.metadata(index, **extra, datetime=str(datetime.now()))
+        return generation_png(self.images[index], self.record(index, model=model), app)
+
+    def save(self, path: str | Path, index: int = 0, *, model: str | None = None) -> Path:
+        """Write image ``index`` to ``path`` as :meth:`png` makes it, atomically; returns the path."""
+        from animagine_prompt._files import write_atomic
+
+        return write_atomic(path, self.png(index, model=model))

@@ -21,6 +21,7 @@ from types import MappingProxyType
 from typing import Any
 
 from animagine_prompt.errors import UsageError
+from animagine_prompt.limits import check_setting
 
 from ._library import PresetLibrary, load_presets
 from ._merge import MergedTag, Origin, Part, dedupe, join_negatives, join_parts, template_joins
@@ -47,10 +48,8 @@ class Hires:
     method: str = "nearest-exact"
 
     def __post_init__(self) -> None:
-        if not 1.0 < self.upscale_by <= 4.0:
-            raise UsageError(f"hires upscale must be above 1 and at most 4, not {self.upscale_by}")
-        if not 0.0 <= self.strength <= 1.0:
-            raise UsageError(f"hires strength must be between 0 and 1, not {self.strength}")
+        check_setting("upscale", self.upscale_by, label="hires upscale")
+        check_setting("strength", self.strength, label="hires strength")
 
     def size(self, width: int, height: int) -> Size:
         """The final image size for a first pass of ``width`` x ``height`` (truncated as the app does)."""
@@ -270,9 +269,7 @@ class PromptBuilder:
         >>> PromptBuilder().seed(1082676886)._seed
         1082676886
         """
-        if seed is not None and not 0 <= seed < 2**64:
-            raise UsageError(f"the seed must be between 0 and 2**64 - 1, not {seed}")
-        return replace(self, _seed=seed)
+        return replace(self, _seed=None if seed is None else check_setting("seed", seed))
 
     def steps(self, steps: int) -> PromptBuilder:
         """Set the number of inference steps.
@@ -280,9 +277,7 @@ class PromptBuilder:
         >>> PromptBuilder().steps(28)._steps
         28
         """
-        if steps < 1:
-            raise UsageError(f"steps must be at least 1, not {steps}")
-        return replace(self, _steps=steps)
+        return replace(self, _steps=check_setting("steps", steps))
 
     def guidance(self, scale: float) -> PromptBuilder:
         """Set the guidance (CFG) scale.
@@ -290,9 +285,7 @@ class PromptBuilder:
         >>> PromptBuilder().guidance(7)._guidance
         7.0
         """
-        if scale < 0:
-            raise UsageError(f"guidance must not be negative, not {scale}")
-        return replace(self, _guidance=float(scale))
+        return replace(self, _guidance=check_setting("guidance", scale))
 
     def hires(
         self,

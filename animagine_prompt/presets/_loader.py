@@ -8,17 +8,20 @@ Two shapes are accepted:
   sdxl_prompt_styler ship them, loaded as they are.
 
 Every problem is a :class:`~animagine_prompt.errors.PresetError` that names the file, the line and
-the field. YAML is read with ``yaml.safe_load`` only; the node tree (``yaml.compose`` with the safe
-loader) is consulted only to find the line of a bad field.
+the field. Files are read by the package's bounded data reader (``yaml.safe_load``'s data, with
+nesting, aliases and numbers bounded); where each field sits is looked up only to report an error.
 """
 
 from __future__ import annotations
 
-import json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
+from animagine_prompt._datafiles import DataFormat, key_line, load_data
 from animagine_prompt.errors import PresetError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from pydantic import BaseModel
 
 from ._models import (
     DefaultsPatch,
@@ -37,7 +40,7 @@ __all__ = ["PRESET_SUFFIXES", "preset_files", "read_preset_file", "read_preset_t
 #: File name endings read as preset files.
 PRESET_SUFFIXES = (".yaml", ".yml", ".json")
 
-_KIND_MODELS = {
+_KIND_MODELS: dict[str, type[BaseModel]] = {
     PresetKind.QUALITY.value: QualityPreset,
     PresetKind.STYLE.value: StylePreset,
     PresetKind.NEGATIVE.value: NegativePreset,
@@ -97,7 +100,7 @@ def read_preset_text(text: str, *, path: str = "<string>", fmt: str = "yaml") ->
     animagine_prompt.errors.PresetError: my.yaml:3: style[0] 'x', field 'prompt': the template does not \
 contain {prompt}; write {prompt} once, where the user's prompt goes
     """
-    data = _parse(text, path, fmt)
+    data = load_data(text, _format(fmt), path=path, error=PresetError)
     if data is None:
         data = {}
     list_root = isinstance(data, list)
@@ -122,34 +125,12 @@ contain {prompt}; write {prompt} once, where the user's prompt goes
         message = f"{_describe_loc(loc, data)}: {_describe_error(first, loc)}"
         if len(errors) > 1:
             message += f" (and {len(errors) - 1} more problem{'s' if len(errors) > 2 else ''})"
-        line = _line_of(text, loc[1:] if list_root else loc)
+        line = key_line(text, _format(fmt), loc[1:] if list_root else loc)
         raise PresetError(message, path=path, line=line) from None
-    _check_unique(parsed, text, path, list_root)
+    _check_unique(parsed, text, _format(fmt), path, list_root)
     for preset in parsed.presets():
         preset._origin = path
     return parsed
-
-
-def _parse(text: str, path: str, fmt: str) -> Any:
-    if fmt == "json":
-        try:
-            return json.loads(text)
-        except json.JSONDecodeError as exc:
-            message = f"invalid JSON: {exc.msg} (column {exc.colno})"
-            raise PresetError(message, path=path, line=exc.lineno) from None
-    import yaml
-
-    # The C loader (libyaml) is the same safe loader, three times faster: presets load on every
-    # linter start. Pure-Python PyYAML builds lack it.
-    loader = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
-    try:
-        return yaml.load(text, Loader=loader)  # noqa: S506 - a safe loader
-    except yaml.YAMLError as exc:
-        mark = getattr(exc, "problem_mark", None)
-        problem = getattr(exc, "problem", None) or str(exc)
-        line = None if mark is None else mark.line + 1
-        column = "" if mark is None else f" (column {mark.column + 1})"
-        raise PresetError(f"invalid YAML: {problem}{column}", path=path, line=line) from None
 
 
 def _type_name(value: object) -> str:
@@ -186,7 +167,7 @@ def _describe_loc(loc: tuple[Any, ...], data: dict[str, Any]) -> str:
     return where or f"field {head!r}"
 
 
-def _model_at(loc: tuple[Any, ...]) -> type | None:
+def _model_at(loc: tuple[Any, ...]) -> type[BaseModel] | None:
     """The model whose fields an error at ``loc`` is about (for listing the allowed keys)."""
     parent = loc[:-1]
     if not parent:
@@ -217,44 +198,20 @@ def _describe_error(error: Any, loc: tuple[Any, ...]) -> str:
     return f"{message[0].lower()}{message[1:]}"
 
 
-def _line_of(text: str, loc: tuple[Any, ...]) -> int | None:
-    """1-based line of the node at ``loc`` (or of the key an error names), found in the YAML node tree."""
-    import yaml
-
-    try:
-        node = yaml.compose(text, Loader=yaml.SafeLoader)
-    except yaml.YAMLError:  # JSON that YAML cannot read (tabs...): no line; the message names the field
-        return None
-    if node is None:
-        return None
-    line = node.start_mark.line + 1
-    for part in loc:
-        if isinstance(node, yaml.MappingNode):
-            for key_node, value_node in node.value:
-                if key_node.value == part:
-                    line = key_node.start_mark.line + 1
-                    node = value_node
-                    break
-            else:
-                return line
-        elif isinstance(node, yaml.SequenceNode) and isinstance(part, int) and part < len(node.value):
-            node = node.value[part]
-            line = node.start_mark.line + 1
-        else:
-            return line
-    if isinstance(node, yaml.ScalarNode):
-        line = node.start_mark.line + 1
-    return line
+def _format(fmt: str) -> DataFormat:
+    if fmt not in ("yaml", "json"):
+        raise ValueError(f"preset files are YAML or JSON, not {fmt!r}")
+    return "json" if fmt == "json" else "yaml"
 
 
-def _check_unique(parsed: PresetFile, text: str, path: str, list_root: bool) -> None:
+def _check_unique(parsed: PresetFile, text: str, fmt: DataFormat, path: str, list_root: bool) -> None:
     for kind in _KIND_MODELS:
         seen: dict[str, int] = {}
         for index, preset in enumerate(getattr(parsed, kind)):
             key = preset.key
             if key in seen:
                 loc: tuple[Any, ...] = (kind, index, "name")
-                line = _line_of(text, loc[1:] if list_root else loc)
+                line = key_line(text, fmt, loc[1:] if list_root else loc)
                 raise PresetError(
                     f"{kind}[{index}] {preset.name!r}: the name is already used by {kind}[{seen[key]}] "
                     f"{getattr(parsed, kind)[seen[key]].name!r} in this file; rename one of them",

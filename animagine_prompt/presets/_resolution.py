@@ -7,17 +7,14 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 
-from animagine_prompt.errors import PresetError
+from animagine_prompt.errors import AnimaginePromptError, PresetError
+from animagine_prompt.limits import MAX_SIDE, MIN_SIDE, check_size, parse_wxh
 
 from ._models import ResolutionPreset, preset_key
 
+# Custom sizes are floored to a multiple of 8 and must stay within MIN_SIDE..MAX_SIDE pixels per side.
 __all__ = ["MAX_SIDE", "MIN_SIDE", "Size", "parse_size"]
 
-#: Custom sizes are floored to a multiple of 8 and must stay within these bounds (pixels per side).
-MIN_SIDE = 64
-MAX_SIDE = 8192
-
-_WXH = re.compile(r"^\s*(\d+)\s*[xX×*]\s*(\d+)\s*$")
 _RATIO = re.compile(r"^\s*(\d+(?:\.\d+)?)\s*:\s*(\d+(?:\.\d+)?)\s*$")
 
 
@@ -64,9 +61,12 @@ def parse_size(spec: str | tuple[int, int], presets: Iterable[ResolutionPreset])
     presets = list(presets)
     if isinstance(spec, tuple):
         return _custom(spec[0], spec[1], presets, f"{spec[0]}x{spec[1]}")
-    match = _WXH.match(spec)
-    if match:
-        return _custom(int(match[1]), int(match[2]), presets, spec)
+    try:
+        pair = parse_wxh(spec)
+    except AnimaginePromptError as exc:
+        raise PresetError(str(exc)) from None
+    if pair is not None:
+        return _custom(*pair, presets, spec)
     match = _RATIO.match(spec)
     if match:
         w, h = float(match[1]), float(match[2])
@@ -95,9 +95,12 @@ def parse_size(spec: str | tuple[int, int], presets: Iterable[ResolutionPreset])
 
 def _custom(width: int, height: int, presets: list[ResolutionPreset], spec: str) -> Size:
     # SDXL's VAE works on 8x8 pixel cells; the Animagine app floors custom sizes the same way.
-    w, h = width // 8 * 8, height // 8 * 8
-    if not (MIN_SIDE <= w <= MAX_SIDE and MIN_SIDE <= h <= MAX_SIDE):
-        raise PresetError(f"size {spec!r} is out of range: each side must be between {MIN_SIDE} and {MAX_SIDE} pixels")
+    if isinstance(width, bool) or not isinstance(width, int) or isinstance(height, bool) or not isinstance(height, int):
+        raise PresetError(f"size {spec!r}: each side must be a whole number of pixels from {MIN_SIDE} to {MAX_SIDE}")
+    try:
+        w, h = check_size(width // 8 * 8, height // 8 * 8, spec=spec)
+    except AnimaginePromptError as exc:
+        raise PresetError(str(exc)) from None
     for preset in presets:
         if (preset.width, preset.height) == (w, h):
             return Size(w, h, preset.key)

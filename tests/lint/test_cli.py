@@ -206,7 +206,7 @@ def test_config_errors_from_the_shared_loader_name_file_and_key(
 ) -> None:
     (tmp_path / "animagine-prompt.toml").write_text('lora-dir = "x"\ndialect = "comfy"\n')
     assert main(["lint", "1girl"]) == 2
-    assert "animagine-prompt.toml:2: unknown key 'dialect'" in capsys.readouterr().err
+    assert "animagine-prompt.toml:2: dialect: unknown key" in capsys.readouterr().err
     (tmp_path / "animagine-prompt.toml").write_text('[lint]\nfail-on = "fatal"\n')
     assert main(["lint", "1girl"]) == 2
     assert "animagine-prompt.toml:2: [lint] fail-on: expected info, warning or error" in capsys.readouterr().err

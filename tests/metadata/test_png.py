@@ -182,3 +182,70 @@ def test_image_data_is_skipped_not_read(tmp_path):
         chunks = png_text_chunks(stream)
     assert [c.text for c in chunks] == ["b"]
     assert sum(reads) < 1000
+
+
+# --- bounds over the whole file, cut streams, unreadable files -----------------------------------
+
+
+def test_many_compressed_chunks_are_bounded_together():
+    # each chunk alone is under the limit; 512 of them inflated to 4 GiB before
+    bomb = zlib.compress(b"\x00" * (MAX_TEXT_BYTES // 2), 9)
+    data = png(*[chunk(b"zTXt", b"k%d\x00\x00" % i + bomb) for i in range(MAX_TEXT_CHUNKS)])
+    with pytest.raises(InputError, match="in all"):
+        read_png_text(data, path="many.png")
+
+
+def test_many_compressed_itxt_chunks_are_bounded_together():
+    bomb = zlib.compress("ミ".encode() * (MAX_TEXT_BYTES // 5), 9)
+    data = png(*[chunk(b"iTXt", b"k%d\x00\x01\x00\x00\x00" % i + bomb) for i in range(3)])
+    with pytest.raises(InputError, match="in all"):
+        read_png_text(data)
+
+
+def test_plain_text_counts_toward_the_total_too():
+    big = b"x" * (MAX_TEXT_BYTES // 2 + 10)
+    with pytest.raises(InputError, match="in all"):
+        read_png_text(png(chunk(b"tEXt", b"a\x00" + big), chunk(b"tEXt", b"b\x00" + big)))
+
+
+@pytest.mark.parametrize("kind", [b"zTXt", b"iTXt"])
+def test_a_cut_off_compressed_stream_is_an_error_not_a_cut_prompt(kind):
+    stream = zlib.compress(b"1girl, green hair, looking at viewer, " * 20)[:-12]
+    header = b"parameters\x00\x00" if kind == b"zTXt" else b"parameters\x00\x01\x00\x00\x00"
+    with pytest.raises(InputError, match="cut off"):
+        read_png_text(png(chunk(kind, header + stream)), path="cut.png")
+
+
+def test_text_up_to_the_limit_still_reads():
+    text = "a" * (MAX_TEXT_BYTES - 100)
+    data = png(chunk(b"zTXt", b"k\x00\x00" + zlib.compress(text.encode())))
+    assert read_png_text(data) == {"k": text}
+
+
+def test_an_unreadable_file_is_an_input_error(tmp_path):
+    import os
+    import sys
+
+    if sys.platform == "win32" or os.geteuid() == 0:
+        pytest.skip("file modes do not stop this user reading")
+    path = tmp_path / "locked.png"
+    path.write_bytes(_minimal_png({"parameters": "1girl"}))
+    path.chmod(0)
+    with pytest.raises(InputError, match="cannot read the file"):
+        read_png_text_file(path)
+
+
+def test_a_device_that_cannot_seek_is_an_input_error(tmp_path):
+    import os
+    import sys
+
+    if sys.platform == "win32":
+        pytest.skip("no named pipes")
+    fifo = tmp_path / "pipe.png"
+    os.mkfifo(fifo)
+    writer = os.open(fifo, os.O_RDWR | os.O_NONBLOCK)  # a writer, so opening for reading does not block
+    try:
+        with pytest.raises(InputError, match=r"pipe.png: "):
+            read_png_text_file(fifo)
+    finally:
+        os.close(writer)

@@ -168,3 +168,48 @@ def test_record_round_trips_through_parameters(
         emphasis=emphasis,
     )
     assert record_from_texts({"parameters": record.parameters_text()}) == record
+
+
+# --- hostile JSON and settings out of range -----------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    ("texts", "fragment"),
+    [
+        ({"metadata": '{"prompt": "a", "x": ' + "[" * 100_000}, "levels deep"),
+        ({"Comment": '{"prompt": "a", "x": ' + '{"a": ' * 100_000}, "levels deep"),
+        ({"metadata": '{"prompt": "a", "seed": ' + "7" * 5000 + "}"}, "digits"),
+        ({"metadata": json.dumps({"prompt": "a", "num_inference_steps": 10**12})}, "num_inference_steps: expected"),
+        ({"metadata": json.dumps({"prompt": "a", "resolution": "-64 x 0"})}, "resolution -64 x 0: each side"),
+        ({"metadata": json.dumps({"prompt": "a", "guidance_scale": 1e308 * 10})}, "guidance_scale"),
+        ({"metadata": json.dumps({"prompt": "a", "guidance_scale": 10**400})}, "guidance_scale"),  # OverflowError
+        ({"metadata": json.dumps({"prompt": "a", "seed": -5})}, "seed: expected a whole number from 0"),
+        ({"metadata": json.dumps({"prompt": "a", "use_upscaler": {"upscale_by": 40}})}, "upscale_by: expected"),
+        ({"parameters": "1girl\nSteps: 1000000000000, Sampler: Euler a, CFG scale: 7"}, "Steps: expected"),
+        ({"parameters": "1girl\nSteps: 20, Sampler: Euler a, Size: 0x64"}, "Size 0 x 64"),
+        ({"parameters": "1girl\nSteps: 20, CFG scale: 7, Clip skip: 1000000"}, "Clip skip: expected"),
+        ({"Comment": json.dumps({"prompt": "a", "width": 832, "height": 100000})}, "height: expected"),
+    ],
+)
+def test_hostile_or_out_of_range_metadata_is_an_input_error(texts, fragment):
+    with pytest.raises(InputError) as info:
+        record_from_texts(texts, path="a.png")
+    assert fragment in str(info.value) and str(info.value).startswith("a.png: ")
+
+
+def test_a_deeply_nested_parameters_text_is_read_as_a_prompt():
+    # some forks store the app's JSON under 'parameters'; JSON too deep to be that is prompt text
+    text = "{" + "[" * 100_000 + "\nSteps: 20, Sampler: Euler a, CFG scale: 7"
+    record = record_from_texts({"parameters": text})
+    assert record.prompt.startswith("{[[[") and record.steps == 20
+
+
+def test_settings_at_the_edges_of_their_ranges_read():
+    record = record_from_texts(
+        {
+            "metadata": json.dumps(
+                {"prompt": "a", "resolution": "64 x 8192", "num_inference_steps": 1000, "seed": 2**64 - 1}
+            )
+        }
+    )
+    assert (record.width, record.height, record.steps, record.seed) == (64, 8192, 1000, 2**64 - 1)

@@ -82,7 +82,8 @@ def test_build_order(capsys: pytest.CaptureFixture[str]) -> None:
     [
         (["build", "x", "-q", "haevy"], "unknown quality preset 'haevy'; did you mean 'heavy'?"),
         (["build", "x", "--size", "huge"], "unknown size 'huge'"),
-        (["build", "x", "--steps", "0"], "steps must be at least 1"),
+        (["build", "x", "--steps", "0"], "steps: expected a whole number from 1 to 1000, got 0"),
+        (["build", "x", "--steps", "1000000000000"], "steps: expected a whole number from 1 to 1000"),
         (["build", "x", "--presets", "/no/such/dir"], "no such preset file or folder"),
         (["presets", "show", "nothing-like-this"], "no preset is called 'nothing-like-this'"),
         (["presets", "show", "haevy", "--kind", "quality"], "did you mean 'heavy'"),

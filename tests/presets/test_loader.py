@@ -241,3 +241,34 @@ def test_bad_user_file_fails_loudly(user_dir: Path) -> None:
     with pytest.raises(PresetError) as info:
         load_presets()
     assert info.value.path == str(user_dir / "broken.yaml")
+
+
+# --- hostile files: a clear error with the line, in time linear in the file ---------------------
+
+BOMB = "".join(
+    f"{name}: &{name} [{', '.join([f'*{prev}'] * 9) if prev else ', '.join(['lol'] * 9)}]\n"
+    for prev, name in zip(["", "a", "b", "c", "d", "e", "f"], "abcdefg", strict=True)
+)
+
+
+@pytest.mark.parametrize(
+    ("name", "text", "fragment", "line"),
+    [
+        # 9**7 strings behind one alias: validating them took minutes and gigabytes
+        ("bomb.yaml", BOMB + "style:\n  - name: x\n    prompt: *g\n", "aliases expand", 5),
+        ("self.yaml", "style: &s\n  - name: x\n    prompt: *s\n", "inside its own anchor", 3),
+        ("complex.yaml", "style:\n  - ? [name]\n    : x\n", "a key is a list or a mapping", 2),
+        ("deep.json", '{"style": ' + "[" * 100_000, "levels deep", 1),
+        ("deep.yaml", "style:\n  - name: x\n    prompt: " + "[" * 100_000, "levels deep", 3),
+        ("long.json", '[{"name": "x", "prompt": "{prompt}", "weight": ' + "9" * 5000 + "}]", "digits", 1),
+    ],
+)
+def test_hostile_preset_files(tmp_path: Path, name: str, text: str, fragment: str, line: int) -> None:
+    err = error_of(write(tmp_path, name, text))
+    assert fragment in err.reason and err.line == line
+
+
+def test_json_field_errors_have_lines_even_with_tabs(tmp_path: Path) -> None:
+    # JSON was located through YAML, which refuses tabs: the line was lost
+    path = write(tmp_path, "tabs.json", '[\n\t{"name": "a", "prompt": "{prompt}"},\n\t{"name": "b", "prompt": "no"}\n]')
+    assert error_of(path).line == 3

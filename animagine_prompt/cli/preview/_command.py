@@ -27,6 +27,8 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     >>> args.quality, args.width, args.table
     ('heavy', 80, False)
     """
+    from animagine_prompt.syntax.dialects import DIALECTS
+
     parser.add_argument("prompt", help="the prompt text ('-' reads standard input)")
     parser.add_argument("-n", "--negative", metavar="TEXT", help="a negative prompt to preview alongside")
     parser.add_argument("-q", "--quality", metavar="NAME", help="quality preset to apply first (heavy, standard, ...)")
@@ -44,7 +46,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--theme", metavar="FILE", help="INI file whose [styles] section overrides the named styles (docs/preview.md)"
     )
-    parser.add_argument("--dialect", choices=["a1111", "comfy", "novelai"], help="prompt syntax (default a1111)")
+    parser.add_argument("--dialect", choices=list(DIALECTS), help="prompt syntax (default a1111)")
     parser.add_argument("--config", metavar="FILE", help="config file to use instead of the closest one")
 
 
