@@ -5,8 +5,8 @@
 - ``.jsonl``: one JSON string or object per line.
 
 Settings an item may carry: ``negative``, ``quality``, ``style``, ``size``, ``steps``,
-``guidance``, ``sampler``, ``hires`` (true/false), ``hires_upscale``, ``hires_strength``,
-``clip_skip``, ``emphasis``, and for its seeds ``seed`` (with ``n`` images from it), ``seeds``
+``guidance``, ``sampler``, ``hires``, ``lcm`` and ``expand`` (true/false), ``hires_upscale``,
+``hires_strength``, ``clip_skip``, ``emphasis``, and for its seeds ``seed`` (with ``n`` images from it), ``seeds``
 (a list or a string such as ``"1-4"``) or ``n`` alone (random seeds).
 """
 
@@ -37,7 +37,8 @@ _NUMBERS = {
     "hires_upscale": "upscale",
     "hires_strength": "strength",
 }
-_KEYS = _TEXT | _NUMBERS.keys() | {"prompt", "hires", "seeds"}
+_FLAGS = {"hires", "lcm", "expand"}
+_KEYS = _TEXT | _NUMBERS.keys() | _FLAGS | {"prompt", "seeds"}
 #: Most items one batch file may hold (a safeguard against pointing ``--batch`` at the wrong file).
 _MAX_ITEMS = 100_000
 
@@ -144,9 +145,9 @@ def _setting(key: str, raw: Any, path: object, line: int) -> object:
         return str(raw)
     if key in _NUMBERS:
         return check_setting(_NUMBERS[key], raw, label=key, path=path, line=line)  # type: ignore[call-overload]
-    if key == "hires":
+    if key in _FLAGS:
         if not isinstance(raw, bool):
-            raise InputError(f"hires must be true or false, not {shown(raw)}", path=path, line=line)
+            raise InputError(f"{key} must be true or false, not {shown(raw)}", path=path, line=line)
         return raw
     # seeds: "1-4,9" or a list of seeds
     try:

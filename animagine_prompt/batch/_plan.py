@@ -21,7 +21,8 @@ class Settings:
     """Generation settings shared by the images of a batch (``None``: the preset library's default).
 
     ``hires_*`` values apply when ``hires`` is on; ``model``/``vae`` name what the images are made
-    with, so a batch run again with another model plans new images instead of skipping.
+    with, so a batch run again with another model plans new images instead of skipping. ``lcm`` is
+    LCM mode; ``expand`` expands each prompt first, with ``expand_model`` (None: the default model).
 
     >>> Settings(style="anime").merged({"steps": 28}).steps
     28
@@ -42,6 +43,9 @@ class Settings:
     clip_skip: int | None = None
     model: str | None = None
     vae: str | None = None
+    lcm: bool = False
+    expand: bool = False
+    expand_model: str | None = None
 
     def merged(self, overrides: dict[str, object]) -> Settings:
         """These settings with ``overrides`` (a batch item's own settings) applied.
@@ -101,6 +105,10 @@ class Job:
         return {"index": self.index, "prompt": self.prompt, "seed": self.seed, "settings": asdict(self.settings)}
 
 
+# settings added after the first manifests were written, with their defaults
+_LATER_SETTINGS: dict[str, object] = {"lcm": False, "expand": False, "expand_model": None}
+
+
 def job_key(prompt: str, settings: Settings, seed: int | None, repeat: int) -> str:
     """The stable key of an image: a hash of its prompt, settings and seed (or random repeat number).
 
@@ -108,7 +116,11 @@ def job_key(prompt: str, settings: Settings, seed: int | None, repeat: int) -> s
     True
     """
     seed_part: object = seed if seed is not None else f"random#{repeat}"
-    text = json.dumps([prompt, asdict(settings), seed_part], sort_keys=True, ensure_ascii=False)
+    described = asdict(settings)
+    for name, default in _LATER_SETTINGS.items():
+        if described[name] == default:
+            del described[name]  # keys of manifests written before the setting existed stay valid
+    text = json.dumps([prompt, described, seed_part], sort_keys=True, ensure_ascii=False)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()[:16]
 
 

@@ -29,6 +29,7 @@ COMMANDS: dict[str, str] = {
     "preview": "animagine_prompt.cli.preview",
     "inspect": "animagine_prompt.cli.inspect",
     "generate": "animagine_prompt.cli.generate",
+    "expand": "animagine_prompt.cli.expand",
 }
 
 

@@ -11,9 +11,13 @@ import argparse
 import sys
 import time
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 from animagine_prompt.cli._io import read_prompt_arg
 from animagine_prompt.errors import UsageError
+
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.metadata import GenerationRecord
 
 HELP = "generate images (one prompt, a batch file x seeds x styles, or --from-image) into PNGs with metadata"
 
@@ -43,6 +47,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     settings.add_argument("--hires-strength", type=float, metavar="X", help="hires denoising strength (default 0.55)")
     settings.add_argument("--emphasis", metavar="MODE", help="weight emphasis: original, no_norm, lerp_empty, ignore")
     settings.add_argument("--clip-skip", type=int, metavar="K", help="skip K more text encoder layers")
+    _add_lcm_expand_arguments(parser)
     model = parser.add_argument_group("model")
     model.add_argument("--model", help=f"hub id, diffusers folder or .safetensors file (default {_DEFAULT_MODEL})")
     model.add_argument("--vae", help=f"VAE hub id or folder (default {_DEFAULT_VAE}; 'none': the model's own)")
@@ -53,6 +58,28 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default ./outputs)")
     output.add_argument("--dry-run", action="store_true", help="print the plan and exit; load no model")
     output.add_argument("--no-progress", action="store_true", help="no progress display")
+
+
+def _add_lcm_expand_arguments(parser: argparse.ArgumentParser) -> None:
+    fast = parser.add_argument_group("LCM mode and prompt expansion")
+    fast.add_argument(
+        "--lcm",
+        action="store_true",
+        default=None,
+        help="LCM mode: the LCM-LoRA and LCM sampler, 8 steps and guidance 1.5 unless set (docs/lcm.md)",
+    )
+    fast.add_argument(
+        "--expand",
+        action="store_true",
+        default=None,
+        help="add tags to each prompt with a tag-generation model first (docs/expand.md)",
+    )
+    fast.add_argument("--expand-model", metavar="NAME", help="expansion model: hub id or local folder")
+    fast.add_argument(
+        "--unexpanded",
+        action="store_true",
+        help="with --from-image: start from the prompt as it was before expansion",
+    )
 
 
 def run(args: argparse.Namespace) -> int:
@@ -107,7 +134,12 @@ def plan_from_args(args: argparse.Namespace):
         clip_skip=args.clip_skip,
         model=args.model or _DEFAULT_MODEL,
         vae=args.vae or _DEFAULT_VAE,
+        lcm=bool(args.lcm),
+        expand=bool(args.expand),
+        expand_model=args.expand_model,
     )
+    if args.unexpanded and not args.from_image:
+        raise UsageError("--unexpanded goes with --from-image")
     count = args.count or 1
     seeds: tuple[int, ...] | None = None
     if args.seeds:
@@ -169,7 +201,18 @@ def _from_image(args: argparse.Namespace, seeds: tuple[int, ...] | None) -> tupl
         overrides["hires"] = True
     if seeds is None and record.seed is not None:
         overrides["seed"] = record.seed
-    return record.prompt, overrides
+    return _from_image_prompt(args, record, overrides), overrides
+
+
+def _from_image_prompt(args: argparse.Namespace, record: GenerationRecord, overrides: dict[str, object]) -> str:
+    """The prompt to remake: as stored (expanded, if it was), or as it was before expansion."""
+    if record.lcm and args.sampler is None:
+        overrides["lcm"] = True  # the stored sampler is LCM too; a sampler given instead leaves LCM mode
+    if not args.unexpanded:
+        return str(record.prompt)
+    if record.original_prompt is None:
+        raise UsageError(f"{args.from_image} records no prompt before expansion: leave out --unexpanded")
+    return str(record.original_prompt)
 
 
 def _print_plan(jobs, out: Path) -> None:
@@ -199,8 +242,29 @@ class _ImageMaker:
         self.pipe = load(self.model, vae=vae, device=device or args.device, dtype=args.dtype, lora_dir=args.lora_dir)
         # our progress display replaces diffusers' per-call bars
         self.pipe.pipe.set_progress_bar_config(disable=True)
+        if args.expand_model:
+            from animagine_prompt.expand import LMExpander
+
+            self.pipe.expander = LMExpander(args.expand_model, device=str(self.pipe.device))
 
     def make(self, job, on_step) -> bytes:
+        import warnings
+
+        from animagine_prompt.pipeline import LcmSettingsWarning
+
+        with warnings.catch_warnings(record=True) as caught:
+            warnings.simplefilter("always", LcmSettingsWarning)
+            png = self._make(job, on_step)
+        shown: set[str] = set()
+        for w in caught:
+            if not issubclass(w.category, LcmSettingsWarning):
+                warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+            elif str(w.message) not in shown:
+                shown.add(str(w.message))
+                print(f"warning: {w.message}", file=sys.stderr)
+        return png
+
+    def _make(self, job, on_step) -> bytes:
         from animagine_prompt.presets import Hires
 
         s = job.settings
@@ -222,6 +286,8 @@ class _ImageMaker:
             emphasis=s.emphasis,
             clip_skip=s.clip_skip,
             callback=on_step,
+            lcm=s.lcm,
+            expand=s.expand,
         )
         return generation.png(0, model=self.model)
 

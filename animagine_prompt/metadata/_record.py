@@ -42,8 +42,10 @@ class GenerationRecord:
     """How one image was made. Sizes are the first pass; ``hires_*`` describe the upscaled second pass.
 
     ``clip_skip`` follows diffusers (``None``: SDXL's penultimate layer), ``emphasis`` this
-    package's mode names. ``extra`` keeps every other setting as written. ``source`` says which
-    format it came from: ``"parameters"``, ``"animagine"`` or ``"novelai"``.
+    package's mode names. ``lcm`` and ``refine_prompt`` are the Animagine app's ``enable_lcm`` and
+    ``refine_prompt`` switches (LCM mode, prompt expansion); ``original_prompt`` is the prompt as it
+    was before expansion, when the image recorded it. ``extra`` keeps every other setting as
+    written. ``source`` says which format it came from: ``"parameters"``, ``"animagine"`` or ``"novelai"``.
 
     >>> r = GenerationRecord("1girl", "lowres", width=832, height=1216, steps=28, guidance=7, seed=1,
     ...                      sampler="Euler a", model="animagine-xl-2.0")
@@ -71,6 +73,9 @@ class GenerationRecord:
     emphasis: str | None = None
     style: str | None = None
     quality: str | None = None
+    lcm: bool = False
+    refine_prompt: bool = False
+    original_prompt: str | None = None
     source: str = "parameters"
     extra: tuple[tuple[str, str], ...] = ()
 
@@ -217,12 +222,17 @@ class GenerationRecord:
         ...     "datetime": "2023-11-25 06:42:21.342459"})
         >>> r.width, r.height, r.hires_upscale, r.style, r.extra
         (832, 1216, 1.5, 'Photographic', (('datetime', '2023-11-25 06:42:21.342459'),))
+        >>> r = GenerationRecord.from_app_metadata({"prompt": "1girl, solo", "enable_lcm": True,
+        ...     "refine_prompt": True, "original_prompt": "1girl"})
+        >>> r.lcm, r.refine_prompt, r.original_prompt
+        (True, True, '1girl')
         """
         if not isinstance(data.get("prompt"), str):
             raise InputError("Animagine metadata has no \"prompt\" text", path=path)
         known = {
             "prompt", "negative_prompt", "resolution", "guidance_scale", "num_inference_steps", "seed",
             "sampler", "sdxl_style", "quality_tags", "use_upscaler", "Model",
+            "enable_lcm", "refine_prompt", "original_prompt",
         }
         width = height = None
         resolution = data.get("resolution")
@@ -267,6 +277,9 @@ class GenerationRecord:
             model_hash=model_hash,
             style=_opt_str(data.get("sdxl_style")),
             quality=_opt_str(data.get("quality_tags")),
+            lcm=_flag("enable_lcm", data.get("enable_lcm"), path),
+            refine_prompt=_flag("refine_prompt", data.get("refine_prompt"), path),
+            original_prompt=_opt_str(data.get("original_prompt")),
             source="animagine",
             extra=extra,
             **hires,
@@ -304,7 +317,8 @@ def record_from_texts(texts: Mapping[str, str], *, path: object = None) -> Gener
     """The generation settings in a PNG's text chunks, whichever tool wrote them.
 
     With both a ``parameters`` text and the app's ``metadata`` (as this package writes), the
-    ``parameters`` settings are read and the app's style and quality names added.
+    ``parameters`` settings are read and the app's style and quality names, its LCM and expansion
+    switches and the prompt before expansion added.
 
     >>> record_from_texts({"parameters": "1girl\\nSteps: 20, Sampler: Euler a, CFG scale: 7"}).steps
     20
@@ -328,7 +342,14 @@ it needs a 'parameters' (A1111, Forge), 'metadata' (Animagine app) or 'Comment' 
                 return GenerationRecord.from_app_metadata(data, path=path)
         record = GenerationRecord.from_parameters(parse_parameters(text, path=path), path=path)
         if app is not None:
-            record = replace(record, style=app.style, quality=app.quality)
+            record = replace(
+                record,
+                style=app.style,
+                quality=app.quality,
+                lcm=app.lcm,
+                refine_prompt=app.refine_prompt,
+                original_prompt=app.original_prompt,
+            )
         return record
     if app is not None:
         return app
@@ -389,6 +410,17 @@ def _float(name: str, value: Any, path: object) -> float:
     if number != number or number in (float("inf"), float("-inf")):
         raise InputError(f"{name} is {shown(value)}, not a finite number", path=path)
     return number
+
+
+def _flag(name: str, value: Any, path: object) -> bool:
+    if value is None:
+        return False
+    if isinstance(value, bool):
+        return value
+    text = str(value).strip().lower()
+    if text in ("true", "false"):
+        return text == "true"
+    raise InputError(f"{name} is {str(value)[:40]!r}, not true or false", path=path)
 
 
 def _whole(setting: WholeSetting, label: str, value: Any, path: object) -> int | None:

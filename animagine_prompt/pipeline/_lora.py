@@ -21,13 +21,15 @@ from animagine_prompt.errors import ModelNotFoundError, UsageError
 
 __all__ = ["COMPANION_LORAS", "LoraRequest", "LoraSet", "lora_requests", "resolve_lora"]
 
-#: The LoRAs the Animagine XL 2.0 card presents with the model: prompt name -> hub repository.
+#: The LoRAs the Animagine XL 2.0 card presents with the model, and the SDXL LCM-LoRA that LCM mode
+#: loads: prompt name -> hub repository.
 COMPANION_LORAS: Mapping[str, str] = {
     "style-enhancer-xl": "Linaqruf/style-enhancer-xl-lora",
     "anime-detailer-xl": "Linaqruf/anime-detailer-xl-lora",
     "sketch-style-xl": "Linaqruf/sketch-style-xl-lora",
     "pastel-style-xl": "Linaqruf/pastel-style-xl-lora",
     "anime-nouveau-xl": "Linaqruf/anime-nouveau-xl-lora",
+    "lcm-lora-sdxl": "latent-consistency/lcm-lora-sdxl",
 }
 
 _SUFFIXES = (".safetensors",)
@@ -195,6 +197,7 @@ class LoraSet:
         self.names = {**COMPANION_LORAS, **(names or {})}
         self.loaded: dict[str, LoraSource] = {}  # adapter name -> source
         self._state: tuple = ()
+        self._trainable: dict[str, list[tuple[Any, bool]]] = {}
 
     def __repr__(self) -> str:
         return f"LoraSet(loaded={sorted(s.name for s in self.loaded.values())}, lora_dir={self.lora_dir})"
@@ -213,11 +216,14 @@ class LoraSet:
         stale = [a for a in self.loaded if a not in keep]
         if stale and not keep:
             self.pipe.unload_lora_weights()  # restores the original modules, not just empty adapters
+            self._restore_trainable()
             self.loaded.clear()
         elif stale:
             self.pipe.delete_adapters(stale)
             for adapter in stale:
                 del self.loaded[adapter]
+        if wanted and not self.loaded:
+            self._remember_trainable()
         for request, source in wanted:
             adapter = request.adapter_name
             if adapter in self.loaded and self.loaded[adapter].location == source.location:
@@ -241,6 +247,22 @@ class LoraSet:
             self.pipe.set_adapters([r.adapter_name for r, _ in wanted], adapter_weights=weights)
         self._state = state
         return True
+
+    # peft freezes the base weights when it injects an adapter and unloading leaves them frozen;
+    # on the CPU some kernels then take another path and the pixels move by one level, so the
+    # flags are put back as they were before the first adapter
+    def _remember_trainable(self) -> None:
+        self._trainable = {}
+        for name in ("unet", "text_encoder", "text_encoder_2"):
+            module = getattr(self.pipe, name, None)
+            if module is not None and hasattr(module, "parameters"):
+                self._trainable[name] = [(p, p.requires_grad) for p in module.parameters()]
+
+    def _restore_trainable(self) -> None:
+        for flags in self._trainable.values():
+            for parameter, requires_grad in flags:
+                parameter.requires_grad_(requires_grad)
+        self._trainable = {}
 
 
 def _load_failure(source: LoraSource, exc: Exception) -> str:

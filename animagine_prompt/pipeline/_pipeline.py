@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import random
 import time
+import warnings
 from collections.abc import Callable, Mapping
 from pathlib import Path
 from typing import Any
@@ -13,6 +14,14 @@ import torch
 from animagine_prompt.errors import UsageError
 from animagine_prompt.limits import check_setting, parse_wxh
 from animagine_prompt.pipeline._conditions import build_table
+from animagine_prompt.pipeline._lcm import (
+    LCM_LORA,
+    LCM_SCHEDULER,
+    LcmSettingsWarning,
+    lcm_loras,
+    lcm_warnings,
+    plan_lcm,
+)
 from animagine_prompt.pipeline._lora import LoraSet, lora_requests
 from animagine_prompt.pipeline._result import Generation, Timings
 from animagine_prompt.pipeline._sampling import PassRunner, StepInfo
@@ -60,6 +69,8 @@ class AnimaginePipeline:
 
     ``sampler`` is the default sampler name, ``lora_dir`` a folder of LoRA files and ``loras`` a
     map from prompt names to files or hub repositories (over the card's companion LoRAs).
+    ``lcm_lora`` names the LoRA that LCM mode loads; ``expander`` expands prompts for
+    ``generate(expand=True)`` (the default TIPO model, loaded on first use, when None).
 
     >>> AnimaginePipeline.from_diffusers  # doctest: +ELLIPSIS
     <bound method AnimaginePipeline.from_diffusers of <class '...AnimaginePipeline'>>
@@ -73,6 +84,8 @@ class AnimaginePipeline:
         presets: Any = None,
         lora_dir: str | Path | None = None,
         loras: Mapping[str, str] | None = None,
+        lcm_lora: str = LCM_LORA,
+        expander: Any = None,
     ) -> None:
         from animagine_prompt.encode import ChunkCache, PromptEncoder
         from animagine_prompt.presets import load_presets
@@ -90,6 +103,8 @@ class AnimaginePipeline:
         # same numbers to the last bit (batched rows can differ in the last place)
         self.encoder = PromptEncoder.from_pipeline(pipe, cache=self._cache, max_batch_chunks=1)
         self.loras = LoraSet(pipe, lora_dir, loras)
+        self.lcm_lora = lcm_lora
+        self.expander = expander
         self._img2img: Any = None
 
     def __repr__(self) -> str:
@@ -103,7 +118,7 @@ class AnimaginePipeline:
     def from_diffusers(cls, pipe: Any, **options: Any) -> AnimaginePipeline:
         """Wrap a ``StableDiffusionXLPipeline`` you already loaded (its device, dtype and offload stay as they are).
 
-        ``options`` are ``sampler``, ``presets``, ``lora_dir`` and ``loras``.
+        ``options`` are ``sampler``, ``presets``, ``lora_dir``, ``loras``, ``lcm_lora`` and ``expander``.
 
         >>> AnimaginePipeline.from_diffusers(object())
         Traceback (most recent call last):
@@ -195,6 +210,9 @@ class AnimaginePipeline:
             scheduler = self._schedulers[key] = scheduler_from_config(preset, self._scheduler_config)
         return scheduler
 
+    def _is_lcm(self, sampler: str) -> bool:
+        return bool(self.presets.sampler(sampler).scheduler == LCM_SCHEDULER)
+
     def _hires_pipe(self) -> Any:
         if self._img2img is None:
             from diffusers import StableDiffusionXLImg2ImgPipeline
@@ -234,12 +252,16 @@ class AnimaginePipeline:
         seed: int | None = None,
         sampler: str | None = None,
         hires: Any = None,
+        lcm: bool = False,
     ) -> Any:
         """The ``BuiltPrompt`` that :meth:`generate` would use for these arguments (no GPU work).
 
         >>> built = load().build("1girl, green hair", quality="heavy", size="3:4")  # doctest: +SKIP
         >>> built.width, built.height, built.prompt.startswith("(masterpiece)")  # doctest: +SKIP
         (896, 1152, True)
+        >>> built = load().build("1girl", lcm=True)  # doctest: +SKIP
+        >>> built.sampler, built.steps, built.guidance  # doctest: +SKIP
+        ('LCM', 8, 1.5)
         """
         from animagine_prompt.presets import Hires, PromptBuilder
 
@@ -256,11 +278,15 @@ class AnimaginePipeline:
         if size is not None:
             wanted = _requested_size(size)
             builder = builder.size(*wanted) if wanted is not None else builder.size(size)
-        builder = builder.sampler(sampler or self.sampler)
-        if steps is not None:
-            builder = builder.steps(steps)
-        if guidance is not None:
-            builder = builder.guidance(guidance)
+        # LCM mode (lcm=True or an LCM sampler) brings its own sampler and its steps/guidance defaults
+        mode = plan_lcm(
+            lcm, sampler=sampler, steps=steps, guidance=guidance, default_sampler=self.sampler, is_lcm=self._is_lcm
+        )
+        builder = builder.sampler(mode.sampler or self.sampler)
+        if mode.steps is not None:
+            builder = builder.steps(mode.steps)
+        if mode.guidance is not None:
+            builder = builder.guidance(mode.guidance)
         if seed is None:
             seed = random.SystemRandom().randrange(2**32)
         builder = builder.seed(seed)
@@ -302,6 +328,8 @@ class AnimaginePipeline:
         emphasis: str = "original",
         clip_skip: int | None = None,
         callback: Callable[[StepInfo], Any] | None = None,
+        lcm: bool = False,
+        expand: Any = False,
     ) -> Generation:
         """Generate ``num_images`` images for an A1111-syntax ``prompt``.
 
@@ -314,23 +342,50 @@ class AnimaginePipeline:
         ``emphasis`` and ``clip_skip`` are the encoder's; ``callback(StepInfo)`` is called after
         every step and may return ``False`` to stop.
 
+        ``lcm=True`` (or the ``LCM`` sampler) is LCM mode: the LCM-LoRA is loaded, ``LCMScheduler``
+        samples, and unset steps and guidance are 8 and 1.5; guidance 1 or less skips the negative
+        (one UNet batch per step). ``expand=True`` (or an ``Expander``) adds tags to ``prompt``
+        before the presets apply (see ``docs/expand.md``); ``result.expansion`` says which.
+
         >>> result = load().generate("1girl, green hair, sweater", seed=1, hires=True)  # doctest: +SKIP
         >>> result.image.size, result.seed  # doctest: +SKIP
         ((1536, 1536), 1)
+        >>> result = load().generate("1girl, green hair", lcm=True, expand=True, seed=3)  # doctest: +SKIP
+        >>> result.prompt.steps, result.lcm, result.metadata()["refine_prompt"]  # doctest: +SKIP
+        (8, True, True)
         """
         from animagine_prompt.syntax import parse
 
         started = time.perf_counter()
         num_images = check_setting("count", num_images, label="num_images")
-        built = self.build(
-            prompt, negative_prompt, quality=quality, style=style, size=size, steps=steps,
-            guidance=guidance, seed=seed, sampler=sampler, hires=hires,
-        )
+        settings: dict[str, Any] = {
+            "quality": quality,
+            "style": style,
+            "size": size,
+            "steps": steps,
+            "guidance": guidance,
+            "seed": seed,
+            "sampler": sampler,
+            "hires": hires,
+            "lcm": lcm,
+        }
+        built = self.build(prompt, negative_prompt, **settings)
+        expansion = original_prompt = None
+        if expand is not False and expand is not None:
+            expansion = self._expand(expand, prompt, built)
+            original_prompt = built.prompt
+            built = self.build(expansion.prompt, negative_prompt, **{**settings, "seed": built.seed})
         parsed = parse(built.prompt)
         negative = parse(built.negative_prompt) if built.negative_prompt.strip() else None
         requests = lora_requests(parsed)
-        resolved = self.loras.resolve(requests)  # unknown names fail here, before any GPU work
         notes: list[str] = []
+        in_lcm = built.scheduler == LCM_SCHEDULER
+        if in_lcm:
+            requests = lcm_loras(requests, self.lcm_lora)
+            for message in lcm_warnings(built.steps, built.guidance):
+                warnings.warn(message, LcmSettingsWarning, stacklevel=2)
+                notes.append(message)
+        resolved = self.loras.resolve(requests)  # unknown names fail here, before any GPU work
         if negative is not None and negative.extra_networks():
             notes.append("negative prompt: extra networks are ignored there; LoRAs are read from the prompt only")
 
@@ -418,6 +473,25 @@ class AnimaginePipeline:
             interrupted=interrupted,
             emphasis=emphasis,
             clip_skip=clip_skip,
+            lcm=in_lcm,
+            original_prompt=original_prompt,
+            expansion=expansion,
+        )
+
+    def _expand(self, expand: Any, prompt: str, built: Any) -> Any:
+        """Expand the caller's ``prompt`` (before presets) with the negative and size it will be built with."""
+        if expand is True:
+            if self.expander is None:
+                from animagine_prompt.expand import LMExpander
+
+                self.expander = LMExpander(device=str(self.device))
+            expander = self.expander
+        elif callable(getattr(expand, "expand", None)):
+            expander = expand
+        else:
+            raise UsageError(f"expand must be True, False or an Expander, not {expand!r}")
+        return expander.expand(
+            prompt, seed=built.seed, negative_prompt=built.negative_prompt, aspect_ratio=built.width / built.height
         )
 
     def _decode(self, latents: torch.Tensor) -> Any:

@@ -49,7 +49,9 @@ class Generation:
     conditioned on and ``hires_steps`` those of the second pass (empty without one). ``loras``
     lists ``(name, text_encoder_weight, unet_weight)`` in effect; ``notes`` what the encoder
     reported (length matching, refused rescaling); ``emphasis`` and ``clip_skip`` the encoder
-    settings the images were made with.
+    settings the images were made with. ``lcm`` is whether LCM mode sampled; ``expansion`` the
+    prompt expansion (``None`` without one) and ``original_prompt`` the prompt that would have
+    been built without it.
     """
 
     images: tuple[Any, ...]
@@ -63,6 +65,9 @@ class Generation:
     interrupted: bool = False
     emphasis: str = "original"
     clip_skip: int | None = None
+    lcm: bool = False
+    original_prompt: str | None = None
+    expansion: Any = None
 
     @property
     def image(self) -> Any:
@@ -82,11 +87,18 @@ class Generation:
         >>> g = Generation((None, None), (5, 6), built, Timings(1.0, 0.9, 0.0, 0.0, 0.0))
         >>> g.metadata(1)["seed"], g.metadata(0, Model="animagine-xl-2.0")["Model"]
         (6, 'animagine-xl-2.0')
+        >>> g.metadata()["enable_lcm"], g.metadata()["refine_prompt"]
+        (False, False)
         """
         data: dict[str, Any] = self.prompt.to_metadata(**extra)
         data["seed"] = self.seeds[index]
         if self.loras:
             data["use_lora"] = [{"name": n, "te": te, "unet": unet} for n, te, unet in self.loras]
+        # the app's own switches; the prompt before expansion lets the image be made without it
+        data["enable_lcm"] = self.lcm
+        data["refine_prompt"] = self.expansion is not None
+        if self.original_prompt is not None:
+            data["original_prompt"] = self.original_prompt
         return data
 
     def record(self, index: int = 0, *, model: str | None = None) -> GenerationRecord:
@@ -121,6 +133,9 @@ class Generation:
             hires_method=None if hires is None else hires.method,
             clip_skip=self.clip_skip,
             emphasis=self.emphasis,
+            lcm=self.lcm,
+            refine_prompt=self.expansion is not None,
+            original_prompt=self.original_prompt,
             extra=(("Version", f"animagine-prompt {__version__}"),),
         )
 

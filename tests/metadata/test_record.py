@@ -43,7 +43,8 @@ def test_the_model_cards_three_examples_read_as_app_metadata():
         assert (record.steps, record.guidance, record.seed) == (50, 12, example["seed"])
         assert (record.sampler, record.style, record.quality) == ("Euler a", "Photographic", "Heavy")
         assert (record.hires_upscale, record.hires_strength, record.hires_method) == (1.5, 0.55, "nearest-exact")
-        assert {"datetime", "enable_lcm", "refine_prompt", "use_lora"} <= dict(record.extra).keys()
+        assert (record.lcm, record.refine_prompt) == (example["enable_lcm"], example["refine_prompt"])
+        assert {"datetime", "use_lora"} <= dict(record.extra).keys()
 
 
 def test_built_prompt_metadata_round_trips_through_a_png():

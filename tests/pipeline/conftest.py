@@ -41,10 +41,31 @@ def tiny_model_dir(tmp_path_factory, sdxl_factory) -> Path:
     return folder / "pipeline"
 
 
-def _fresh(folder: Path):
+def save_lora(folder: Path, name: str, parts: dict, components: tuple[str, ...]) -> Path:
+    """Save the peft adapters of ``parts[c]`` for ``c`` in ``components`` as ``folder/name.safetensors``."""
+    from diffusers import StableDiffusionXLPipeline
+    from diffusers.utils import convert_state_dict_to_diffusers
+    from peft.utils import get_peft_model_state_dict
+
+    layers = {
+        f"{c}_lora_layers": convert_state_dict_to_diffusers(get_peft_model_state_dict(parts[c])) for c in components
+    }
+    StableDiffusionXLPipeline.save_lora_weights(folder / name, **layers)
+    target = folder / f"{name}.safetensors"
+    (folder / name / "pytorch_lora_weights.safetensors").rename(target)
+    return target
+
+
+@pytest.fixture(scope="session")
+def lora_saver():
+    """:func:`save_lora`, for test modules (they cannot import this conftest by name)."""
+    return save_lora
+
+
+def _fresh(folder: Path, **options):
     from animagine_prompt.pipeline import load
 
-    pipe = load(str(folder), vae=None, device="cpu", dtype="fp32")
+    pipe = load(str(folder), vae=None, device="cpu", dtype="fp32", **options)
     pipe.pipe.set_progress_bar_config(disable=True)
     return pipe
 
@@ -53,6 +74,12 @@ def _fresh(folder: Path):
 def shared_pipe(tiny_model_dir):
     """One ``AnimaginePipeline`` for tests that change nothing on it (no LoRAs, no options)."""
     return _fresh(tiny_model_dir)
+
+
+@pytest.fixture(scope="session")
+def make_pipe(tiny_model_dir):
+    """``make_pipe(**options)``: a new ``AnimaginePipeline`` on the tiny model, ``options`` going to ``load``."""
+    return lambda **options: _fresh(tiny_model_dir, **options)
 
 
 @pytest.fixture

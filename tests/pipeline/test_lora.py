@@ -12,20 +12,8 @@ peft = pytest.importorskip("peft")
 SMALL = {"size": (64, 64), "steps": 2, "seed": 8}
 
 
-def _save_lora(folder: Path, name: str, parts: dict, components: tuple[str, ...]) -> None:
-    from diffusers import StableDiffusionXLPipeline
-    from diffusers.utils import convert_state_dict_to_diffusers
-    from peft.utils import get_peft_model_state_dict
-
-    layers = {
-        f"{c}_lora_layers": convert_state_dict_to_diffusers(get_peft_model_state_dict(parts[c])) for c in components
-    }
-    StableDiffusionXLPipeline.save_lora_weights(folder / name, **layers)
-    (folder / name / "pytorch_lora_weights.safetensors").rename(folder / f"{name}.safetensors")
-
-
 @pytest.fixture(scope="module")
-def lora_dir(tmp_path_factory, sdxl_factory) -> Path:
+def lora_dir(tmp_path_factory, sdxl_factory, lora_saver) -> Path:
     """A folder with random LoRAs for the tiny pipeline: ``tiny`` (UNet) and, where the installed
     transformers/peft pair supports text-encoder adapters, ``tiny_te`` (UNet and both text encoders)."""
     import torch
@@ -37,7 +25,7 @@ def lora_dir(tmp_path_factory, sdxl_factory) -> Path:
         LoraConfig(r=4, lora_alpha=4, init_lora_weights=False, target_modules=["to_q", "to_k", "to_v", "to_out.0"])
     )
     folder = tmp_path_factory.mktemp("loras")
-    _save_lora(folder, "tiny", parts, ("unet",))
+    lora_saver(folder, "tiny", parts, ("unet",))
     try:
         for name in ("text_encoder", "text_encoder_2"):
             parts[name].add_adapter(
@@ -45,7 +33,7 @@ def lora_dir(tmp_path_factory, sdxl_factory) -> Path:
             )
     except ValueError:  # transformers refuses this peft version for text-encoder adapters
         return folder
-    _save_lora(folder, "tiny_te", parts, ("unet", "text_encoder", "text_encoder_2"))
+    lora_saver(folder, "tiny_te", parts, ("unet", "text_encoder", "text_encoder_2"))
     return folder
 
 
