@@ -25,6 +25,7 @@ _EXPORTS: dict[str, str] = {
     "Fix": "._fix",
     "FixAvailability": "._fix",
     "FixResult": "._engine",
+    "LintRun": "._engine",
     "LintSettings": "._settings",
     "Linter": "._engine",
     "Option": "._rule",
@@ -42,6 +43,7 @@ __all__ = [
     "Fix",
     "FixAvailability",
     "FixResult",
+    "LintRun",
     "LintSettings",
     "Linter",
     "Option",
@@ -57,7 +59,7 @@ __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
 
 
 if TYPE_CHECKING:  # pragma: no cover
-    from animagine_prompt.lint._engine import FixResult, Linter, fix, lint
+    from animagine_prompt.lint._engine import FixResult, Linter, LintRun, fix, lint
     from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
     from animagine_prompt.lint._rule import Finding, Option, Rule
     from animagine_prompt.lint._settings import LintSettings, load_settings

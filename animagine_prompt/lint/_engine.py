@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TYPE_CHECKING
 
 from animagine_prompt.lint._context import LintContext, Resources
 from animagine_prompt.lint._fix import apply_fixes
@@ -11,7 +12,11 @@ from animagine_prompt.lint._rule import FIELDS, Finding, Rule
 from animagine_prompt.lint._settings import LintSettings
 from animagine_prompt.lint.rules import load_rule, select_codes
 
-__all__ = ["FixResult", "Linter", "fix", "lint"]
+if TYPE_CHECKING:  # pragma: no cover
+    from animagine_prompt.syntax import Prompt
+    from animagine_prompt.tokens import ChunkPlan
+
+__all__ = ["FixResult", "LintRun", "Linter", "fix", "lint"]
 
 #: Rounds of fix-then-lint before giving up on reaching a fixed point.
 MAX_FIX_ROUNDS = 10
@@ -34,6 +39,41 @@ class FixResult:
     def changed(self) -> bool:
         """Whether any fix was applied."""
         return self.applied > 0
+
+
+@dataclass(frozen=True)
+class LintRun:
+    """One lint of a prompt and its negative: the findings, and what the rules worked from.
+
+    Whoever shows the prompt next (the preview, the analysis) takes the parse and the chunk plan
+    from here instead of parsing and planning the text again.
+
+    >>> run = Linter().run("1girl,, smile", "lowres")
+    >>> [f.code for f in run.findings], run.parsed().text, run.parsed("negative_prompt").text
+    (['S101'], '1girl,, smile', 'lowres')
+    >>> run.plan().token_count  # '1', 'girl', ',,', 'smile'
+    4
+    """
+
+    findings: tuple[Finding, ...]
+    #: One context per linted field, the prompt's first.
+    contexts: tuple[LintContext, ...]
+
+    def context(self, field: str = FIELDS[0]) -> LintContext:
+        """The context the rules saw for ``field`` (``prompt`` or ``negative_prompt``)."""
+        for ctx in self.contexts:
+            if ctx.field == field:
+                return ctx
+        raise KeyError(f"no {field} was linted")
+
+    def parsed(self, field: str = FIELDS[0]) -> Prompt:
+        """The parsed prompt of ``field``, in the linter's dialect."""
+        return self.context(field).prompt
+
+    def plan(self, field: str = FIELDS[0]) -> ChunkPlan:
+        """The 75-token chunk plan of ``field``: the one a chunk rule made, or made now and kept."""
+        plan: ChunkPlan = self.context(field).plan
+        return plan
 
 
 class Linter:
@@ -66,9 +106,13 @@ class Linter:
         # Tags and presets are loaded by the first rule that asks for them, never here.
         self.resources = Resources(self.settings, tuple(tag_paths), tuple(preset_paths), user_presets)
 
-    def _parse(self, text: str):  # noqa: ANN202 - the parser's Prompt
-        from animagine_prompt.syntax import parse
+    def _parse(self, text: str | Prompt) -> Prompt:
+        from animagine_prompt.syntax import Prompt, parse
 
+        if isinstance(text, Prompt):
+            if text.dialect.name == self.settings.dialect:
+                return text  # parsed already (a BuiltPrompt's parse, say): not parsed again
+            text = text.text
         return parse(text, dialect=self.settings.dialect)
 
     def lint(self, prompt: str, negative: str | None = None) -> tuple[Finding, ...]:
@@ -80,9 +124,22 @@ class Linter:
         >>> Linter().lint("1girl,, solo  # noqa: S101")
         ()
         """
+        return self.run(prompt, negative).findings
+
+    def run(self, prompt: str | Prompt, negative: str | Prompt | None = None) -> LintRun:
+        """:meth:`lint`, handing out the parsed prompts and their contexts with the findings.
+
+        Either text may be given parsed already (a ``Prompt``): in the linter's dialect it is
+        used as it is.
+
+        >>> run = Linter().run("1girl, (smile:1.2)")
+        >>> [round(t.weight, 2) for t in run.parsed().tags()]
+        [1.0, 1.2]
+        """
         parsed = self._parse(prompt)
         parsed_negative = None if negative is None else self._parse(negative)
         findings: list[Finding] = []
+        contexts: list[LintContext] = []
         for field, this, other in (
             (FIELDS[0], parsed, parsed_negative),
             (FIELDS[1], parsed_negative, parsed),
@@ -90,10 +147,11 @@ class Linter:
             if this is None:
                 continue
             ctx = LintContext(this, field, other, self.resources)
+            contexts.append(ctx)
             found = [f for rule in self.rules if field in rule.fields for f in rule.check(ctx)]
             findings.extend(drop_silenced(this, found))
         findings.sort(key=lambda f: (FIELDS.index(f.field), f.span, f.code))
-        return tuple(findings)
+        return LintRun(tuple(findings), tuple(contexts))
 
     def fix(self, prompt: str, negative: str | None = None, *, unsafe: bool = False) -> FixResult:
         """Apply the safe fixes (and the unsafe ones with ``unsafe=True``) until none is left.

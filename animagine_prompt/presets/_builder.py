@@ -17,14 +17,16 @@ import json
 import re
 from collections.abc import Mapping
 from dataclasses import asdict, dataclass, fields, replace
+from functools import cached_property
 from types import MappingProxyType
 from typing import Any
 
 from animagine_prompt.errors import UsageError
 from animagine_prompt.limits import check_setting
+from animagine_prompt.syntax import Prompt, parse
 
 from ._library import PresetLibrary, load_presets
-from ._merge import MergedTag, Origin, Part, dedupe, join_negatives, join_parts, template_joins
+from ._merge import MergedTag, Origin, Part, dedupe, glued, join_negatives, join_parts, template_joins
 from ._models import QualityPreset, StylePreset
 from ._order import animagine_order
 from ._resolution import Size
@@ -90,6 +92,28 @@ class BuiltPrompt:
     def size(self) -> Size:
         """The first-pass size."""
         return Size(self.width, self.height, self.resolution)
+
+    @cached_property
+    def parsed_prompt(self) -> Prompt:
+        """:attr:`prompt` parsed (A1111 dialect): the builder's own parse when it read the final
+        text, else parsed once on first use. Generation and the analysis start from it.
+
+        >>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+        >>> built = PromptBuilder(presets=bundled_presets()).tags("1girl, (smile:1.2)").quality("standard").build()
+        >>> [t.text for t in built.parsed_prompt.tags()]
+        ['masterpiece', 'best quality', '1girl', 'smile']
+        """
+        return parse(self.prompt)
+
+    @cached_property
+    def parsed_negative(self) -> Prompt:
+        """:attr:`negative_prompt` parsed (A1111 dialect), as :attr:`parsed_prompt`.
+
+        >>> from animagine_prompt.presets import PromptBuilder, bundled_presets
+        >>> PromptBuilder(presets=bundled_presets()).tags("1girl").negative("lowres").build().parsed_negative.text
+        'lowres'
+        """
+        return parse(self.negative_prompt)
 
     def to_dict(self) -> dict[str, Any]:
         """Every field as JSON-ready data.
@@ -302,7 +326,7 @@ class PromptBuilder:
         """
         if not enabled:
             return replace(self, _hires=False, _hires_options=())
-        given = {"upscale_by": upscale_by, "strength": strength, "method": method}
+        given: dict[str, Any] = {"upscale_by": upscale_by, "strength": strength, "method": method}
         options = tuple((k, v) for k, v in given.items() if v is not None)
         Hires(**dict(options))  # check the values now, where the caller gave them
         return replace(self, _hires=True, _hires_options=options)
@@ -351,7 +375,7 @@ class PromptBuilder:
             hires = Hires(**{**defaults.hires.model_dump(), **dict(self._hires_options)})
 
         user = self._user_prompt()
-        prompt, merged = self._positive(user, quality, style)
+        prompt, merged, parsed = self._positive(user, quality, style)
         negative_parts = [
             Part(style.negative_prompt, "style"),
             Part(quality.negative_prompt, "quality"),
@@ -359,11 +383,12 @@ class PromptBuilder:
             Part(self._negative, "user"),
         ]
         negative, origins = join_negatives(negative_parts)
+        parsed_negative = None
         if self._dedupe:
-            negative, more, _ = dedupe(negative, origins, prompt="negative")
+            negative, more, parsed_negative = _dedupe_once(negative, origins, prompt="negative")
             merged += more
 
-        return BuiltPrompt(
+        built = BuiltPrompt(
             prompt=prompt,
             negative_prompt=negative,
             width=size.width,
@@ -386,12 +411,19 @@ class PromptBuilder:
             user_negative=self._negative,
             merged=tuple(merged),
         )
+        # The texts the merge parsed are the final ones unless it glued joints or removed repeats:
+        # then generation and the analysis take that parse instead of parsing again.
+        for name, value in (("parsed_prompt", parsed), ("parsed_negative", parsed_negative)):
+            if value is not None:
+                vars(built)[name] = value
+        return built
 
-    def _positive(self, user: str, quality: QualityPreset, style: StylePreset) -> tuple[str, list[MergedTag]]:
+    def _positive(
+        self, user: str, quality: QualityPreset, style: StylePreset
+    ) -> tuple[str, list[MergedTag], Prompt | None]:
         # An empty prompt gets no template at all, as in the app.
         if not user.strip():
-            return user, []
-        merged: list[MergedTag] = []
+            return user, [], None
         joins: list[int] = []
         if self._add_quality_tags:
             text, origins = join_parts(
@@ -404,17 +436,27 @@ class PromptBuilder:
             roles = {p.text.strip(): p.role for p in self._pieces if p.role != "tags"}
             text, origins = animagine_order(text, origins, roles)
             joins = []  # reordering puts commas between everything
-        if self._dedupe:
-            text, merged, origins = dedupe(text, origins, joins=joins)
-        wrapped: list[Origin] = [(0, len(style.prefix), "style")]
-        wrapped += [(s + len(style.prefix), e + len(style.prefix), label) for s, e, label in origins]
+        # The style template wraps the result, and one merge over the whole text removes the repeats
+        # within and across both templates: the text is parsed once.
+        shift = len(style.prefix)
+        wrapped: list[Origin] = [(0, shift, "style")]
+        wrapped += [(s + shift, e + shift, label) for s, e, label in origins]
         text = style.apply(text)
         wrapped.append((len(text) - len(style.suffix), len(text), "style"))
-        if self._dedupe:
-            joins = template_joins(text, len(style.prefix), len(text) - len(style.suffix))
-            text, more, _ = dedupe(text, wrapped, joins=joins)
-            merged += more
-        return text, merged
+        if not self._dedupe:
+            return text, [], None
+        joins = [j + shift for j in joins] + template_joins(text, shift, len(text) - len(style.suffix))
+        return _dedupe_once(text, wrapped, joins=joins)
+
+
+def _dedupe_once(
+    text: str, origins: list[Origin], *, prompt: str = "positive", joins: list[int] | None = None
+) -> tuple[str, list[MergedTag], Prompt | None]:
+    """``dedupe`` on one parse, handed out when it is the parse of the text returned."""
+    virtual = glued(text, joins or ())
+    parsed = parse(virtual)
+    new, merged, _ = dedupe(text, origins, prompt=prompt, joins=joins or (), parsed=parsed)
+    return new, merged, parsed if new == virtual else None
 
 
 def _prompt_form(name: str) -> str:

@@ -15,9 +15,9 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from animagine_prompt.syntax import Alternate, Group, Leaf, PromptTree, Schedule, parse
+from animagine_prompt.syntax import Alternate, Group, Leaf, Prompt, PromptTree, Schedule, parse
 
-__all__ = ["MergedTag", "Part", "dedupe", "join_negatives", "tag_key"]
+__all__ = ["MergedTag", "Part", "dedupe", "glued", "join_negatives", "tag_key"]
 
 #: ``(start, end, origin)``: which part of the merge a range of the text came from.
 Origin = tuple[int, int, str]
@@ -104,8 +104,24 @@ def join_negatives(parts: Iterable[Part]) -> tuple[str, list[Origin]]:
     return join_parts(pieces)
 
 
+def glued(text: str, joins: Sequence[int] = ()) -> str:
+    """``text`` with a comma at each joint: one character for one, so offsets stay valid.
+
+    >>> glued("anime artwork 1girl . anime style", [13, 20])
+    'anime artwork,1girl , anime style'
+    """
+    for pos in sorted(set(joins)):
+        text = text[:pos] + "," + text[pos + 1 :]
+    return text
+
+
 def dedupe(
-    text: str, origins: Sequence[Origin] = (), *, prompt: str = "positive", joins: Sequence[int] = ()
+    text: str,
+    origins: Sequence[Origin] = (),
+    *,
+    prompt: str = "positive",
+    joins: Sequence[int] = (),
+    parsed: Prompt | None = None,
 ) -> tuple[str, list[MergedTag], list[Origin]]:
     """Remove repeated tags of ``text``, keeping each at its first place with the larger weight.
 
@@ -114,7 +130,8 @@ def dedupe(
     ``AND`` sub-prompts are deduplicated separately. ``joins`` are the offsets where a template
     meets the text it wraps (see :func:`template_joins`): items are split there even without a
     comma, and the joint itself is never removed. Returns the new text, what was merged, and
-    ``origins`` moved to the new text.
+    ``origins`` moved to the new text. ``parsed`` is the parse of ``glued(text, joins)`` when the
+    caller has it (it is not parsed again).
 
     >>> new, merged, _ = dedupe("masterpiece, 1girl, (masterpiece:1.3), solo, 1girl")
     >>> new
@@ -124,10 +141,9 @@ def dedupe(
     """
     # Read the text with a comma at each joint (one character for one: offsets stay valid).
     glue = sorted(set(joins))
-    virtual = text
-    for pos in glue:
-        virtual = virtual[:pos] + "," + virtual[pos + 1 :]
-    parsed = parse(virtual)
+    virtual = glued(text, glue)
+    if parsed is None or parsed.text != virtual:
+        parsed = parse(virtual)
     items = parsed.tags()
     if len(items) < 2:
         return text, [], list(origins)

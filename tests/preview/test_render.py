@@ -7,6 +7,7 @@ import pytest
 from rich.cells import cell_len
 from rich.console import Console
 
+from animagine_prompt.analysis import analyze
 from animagine_prompt.cli.preview import (
     STYLES,
     ChunkBar,
@@ -15,7 +16,6 @@ from animagine_prompt.cli.preview import (
     TagFlow,
     TagTable,
     WeightLegend,
-    analyze,
     preview_theme,
 )
 from animagine_prompt.cli.preview._demo import SAMPLE_NEGATIVE, SAMPLE_PROMPT

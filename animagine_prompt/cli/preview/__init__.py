@@ -1,11 +1,15 @@
 """``animagine-prompt preview``, and the rich renderables it is drawn with.
 
+The renderables draw the values of :mod:`animagine_prompt.analysis`; nothing here works out
+what a prompt means.
+
 The command's ``HELP``, ``add_arguments`` and ``run`` are here for the command table; the
 renderables load on first use, so listing the commands never imports rich:
 
 >>> from io import StringIO
 >>> from rich.console import Console
->>> from animagine_prompt.cli.preview import PreviewView, analyze, preview_theme
+>>> from animagine_prompt.analysis import analyze
+>>> from animagine_prompt.cli.preview import PreviewView, preview_theme
 >>> console = Console(file=StringIO(), width=60, color_system=None, theme=preview_theme())
 >>> console.print(PreviewView(analyze("1girl, (smile:1.2)"), legend=False))
 >>> print(console.file.getvalue(), end="")
@@ -28,14 +32,11 @@ from animagine_prompt.cli.preview._command import HELP, add_arguments, run
 _EXPORTS: dict[str, str] = {
     "ChunkBar": "._chunk_bar",
     "DiagnosticList": "._diagnostics",
-    "Preview": "._model",
     "PreviewView": "._preview_view",
-    "PromptView": "._model",
     "STYLES": "._theme",
     "TagFlow": "._tag_flow",
     "TagTable": "._tag_table",
     "WeightLegend": "._legend",
-    "analyze": "._model",
     "preview_theme": "._theme",
     "read_theme_file": "._theme",
 }
@@ -45,14 +46,11 @@ __all__ = [
     "STYLES",
     "ChunkBar",
     "DiagnosticList",
-    "Preview",
     "PreviewView",
-    "PromptView",
     "TagFlow",
     "TagTable",
     "WeightLegend",
     "add_arguments",
-    "analyze",
     "preview_theme",
     "read_theme_file",
     "run",
@@ -66,7 +64,6 @@ if TYPE_CHECKING:  # pragma: no cover
     from ._chunk_bar import ChunkBar
     from ._diagnostics import DiagnosticList
     from ._legend import WeightLegend
-    from ._model import Preview, PromptView, analyze
     from ._preview_view import PreviewView
     from ._tag_flow import TagFlow
     from ._tag_table import TagTable

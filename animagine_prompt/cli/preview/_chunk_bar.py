@@ -7,8 +7,8 @@ from collections.abc import Sequence
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from animagine_prompt.analysis import ChunkView
 from animagine_prompt.cli.preview._layout import bar, fit, format_weight, glyphs
-from animagine_prompt.cli.preview._model import ChunkView
 
 __all__ = ["ChunkBar"]
 

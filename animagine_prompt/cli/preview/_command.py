@@ -83,45 +83,23 @@ def draw(args: argparse.Namespace, console: Any, *, isolated: bool = False) -> N
     chunk 1 ▊░░░░░░░░░░░░░░░░░░░░░░░░░░ 2/75
       1girl
     """
-    from animagine_prompt.cli.preview._model import analyze
+    from animagine_prompt.analysis import PresetChoice, analyze
     from animagine_prompt.cli.preview._preview_view import PreviewView
     from animagine_prompt.cli.preview._theme import preview_theme, read_theme_file
     from animagine_prompt.lint import Linter, LintSettings, load_settings
 
     theme = preview_theme(read_theme_file(args.theme) if args.theme else None)
     settings = LintSettings() if isolated else load_settings(args.config)
-    linter = Linter(settings.merged(dialect=args.dialect), tag_paths=tuple(args.tags or ()))
-    prompt, negative, presets = _texts(args, user_presets=not isolated)
-    preview = analyze(prompt, negative, linter=linter, presets=presets)
+    linter = Linter(
+        settings.merged(dialect=args.dialect),
+        tag_paths=tuple(args.tags or ()),
+        preset_paths=tuple(args.presets),
+        user_presets=not isolated,
+    )
+    presets = PresetChoice(quality=args.quality, style=args.style, negative=args.negative_preset)
+    analysis = analyze(read_prompt_arg(args.prompt), args.negative, presets=presets, linter=linter)
     console.push_theme(theme)
     try:
-        console.print(PreviewView(preview, table=args.table, legend=not args.no_legend))
+        console.print(PreviewView(analysis, table=args.table, legend=not args.no_legend))
     finally:
         console.pop_theme()
-
-
-def _texts(args: argparse.Namespace, *, user_presets: bool = True) -> tuple[str, str | None, str | None]:
-    """The prompt and negative to preview, and the presets that built them (``None``: as written)."""
-    prompt = read_prompt_arg(args.prompt)
-    if not (args.quality or args.style or args.negative_preset):
-        return prompt, args.negative, None
-    from animagine_prompt.presets import PromptBuilder, load_presets
-
-    library = load_presets(args.presets, user=user_presets)
-    builder: Any = PromptBuilder(presets=library).tags(prompt)
-    if args.quality:
-        builder = builder.quality(args.quality)
-    if args.style:
-        builder = builder.style(args.style)
-    if args.negative or args.negative_preset:
-        builder = builder.negative(args.negative or "", preset=args.negative_preset)
-    built = builder.build()
-    used = []
-    if args.quality:
-        used.append(f"quality {built.quality_title}")
-    if args.style:
-        used.append(f"style {built.style_title}")
-    if built.negative_preset:
-        used.append(f"negative {built.negative_preset}")
-    negative = built.negative_prompt if built.negative_prompt or args.negative is not None else None
-    return built.prompt, negative, ", ".join(used)

@@ -17,19 +17,19 @@ SAMPLE_NEGATIVE = "bad hands,, 1girl"
 
 
 def demo(make: Callable[[Any], Any]) -> None:
-    """Print ``make(preview)`` for the sample prompt on the terminal, with the preview's theme.
+    """Print ``make(analysis)`` for the sample prompt on the terminal, with the preview's theme.
 
     >>> from io import StringIO
     >>> import contextlib
     >>> out = StringIO()
     >>> with contextlib.redirect_stdout(out):
-    ...     demo(lambda preview: preview.prompt.text[:11])
+    ...     demo(lambda analysis: analysis.prompt.text[:11])
     >>> out.getvalue()
     '1girl, hu t\\n'
     """
     from rich.console import Console
 
-    from animagine_prompt.cli.preview._model import analyze
+    from animagine_prompt.analysis import analyze
     from animagine_prompt.cli.preview._theme import preview_theme
 
     console = Console(theme=preview_theme(), highlight=False)

@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from animagine_prompt.analysis import CATEGORIES, Analysis
 from animagine_prompt.cli.preview._layout import Glyphs, Unit, fit, glyphs, pack, styled
-from animagine_prompt.cli.preview._model import CATEGORIES, Preview
 
 __all__ = ["WeightLegend"]
 
@@ -27,7 +27,7 @@ class WeightLegend:
     ✂ cut by a chunk boundary  [1] diagnostic
     """
 
-    def __init__(self, preview: Preview | None = None) -> None:
+    def __init__(self, preview: Analysis | None = None) -> None:
         self.preview = preview
 
     def __repr__(self) -> str:
@@ -37,12 +37,12 @@ class WeightLegend:
         if self.preview is None:
             return {"up", "down", "schedule", "alternate", "network", "cut", "note"}
         used: set[str] = set()
-        for view in self.preview.views:
+        for view in self.preview.read.views:
             used.update(t.emphasis for t in view.tags)
             used.update("cut" for t in view.tags if t.cut)
             used.update(m.kind for m in view.marks)
             used.update("network" for _ in view.networks)
-            used.update("note" for _ in view.notes)
+            used.update("note" for _ in view.findings)
         return used
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:

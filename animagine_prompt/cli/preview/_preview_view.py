@@ -6,23 +6,27 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from animagine_prompt.analysis import Analysis, PromptAnalysis
 from animagine_prompt.cli.preview._diagnostics import DiagnosticList
 from animagine_prompt.cli.preview._layout import fit
 from animagine_prompt.cli.preview._legend import WeightLegend
-from animagine_prompt.cli.preview._model import Preview, PromptView
 from animagine_prompt.cli.preview._tag_flow import TagFlow
 
-__all__ = ["PreviewView", "summary"]
+__all__ = ["MAX_LISTED", "PreviewView", "summary"]
+
+#: Diagnostics listed and marked at most: past this the preview says how many more there are
+#: (a prompt of 100,000 brackets has as many findings; ``lint`` is the command that lists them).
+MAX_LISTED = 200
 
 
 def _plural(count: int, word: str) -> str:
     return f"{count} {word}{'' if count == 1 else 's'}"
 
 
-def summary(view: PromptView) -> str:
+def summary(view: PromptAnalysis) -> str:
     """The title line of one prompt: tokens, chunks, tags, extra networks.
 
-    >>> from animagine_prompt.cli.preview._model import analyze
+    >>> from animagine_prompt.analysis import analyze
     >>> summary(analyze("1girl, smile BREAK <lora:x:1> sky").prompt)
     'prompt: 5/150 tokens in 2 chunks, 3 tags, 1 extra network'
     """
@@ -34,14 +38,16 @@ def summary(view: PromptView) -> str:
 
 
 class PreviewView:
-    """Everything ``animagine-prompt preview`` shows for a :class:`Preview`.
+    """Everything ``animagine-prompt preview`` shows for an :class:`~animagine_prompt.analysis.Analysis`:
+    the prompts the model reads (those presets built, when they did).
 
     ``table=True`` lists each prompt's tags as a :class:`TagTable` instead of the flow;
-    ``legend=False`` leaves the legend out.
+    ``legend=False`` leaves the legend out; ``limit`` is how many diagnostics are listed and
+    marked (:data:`MAX_LISTED`; ``None``: all).
 
     >>> from io import StringIO
     >>> from rich.console import Console
-    >>> from animagine_prompt.cli.preview._model import analyze
+    >>> from animagine_prompt.analysis import analyze
     >>> console = Console(file=StringIO(), width=50, color_system=None)
     >>> console.print(PreviewView(analyze("1girl, (smile:1.2)", "lowres"), legend=False))
     >>> print(console.file.getvalue(), end="")
@@ -54,16 +60,19 @@ class PreviewView:
       lowres
     """
 
-    def __init__(self, preview: Preview, *, table: bool = False, legend: bool = True) -> None:
+    def __init__(
+        self, preview: Analysis, *, table: bool = False, legend: bool = True, limit: int | None = MAX_LISTED
+    ) -> None:
         self.preview = preview
         self.table = table
         self.legend = legend
+        self.limit = limit
 
     def __repr__(self) -> str:
-        return f"PreviewView({len(self.preview.views)} prompts, table={self.table})"
+        return f"PreviewView({len(self.preview.read.views)} prompts, table={self.table})"
 
     def __rich_console__(self, console: Console, options: ConsoleOptions) -> RenderResult:
-        preview = self.preview
+        preview = self.preview.read
         for i, view in enumerate(preview.views):
             if i:
                 yield Text()
@@ -73,19 +82,20 @@ class PreviewView:
                 from animagine_prompt.cli.preview._tag_table import TagTable
 
                 yield ChunkBar(view.chunks)
-                yield TagTable(view)
+                yield TagTable(view, limit=self.limit)
             else:
-                yield TagFlow(view)
-        if preview.notes:
+                yield TagFlow(view, limit=self.limit)
+        if preview.findings:
             yield Text()
-            yield Text(f"diagnostics: {len(preview.notes)}", "animagine.title")
-            yield DiagnosticList(preview.views)
+            yield Text(f"diagnostics: {len(preview.findings)}", "animagine.title")
+            yield DiagnosticList(preview.views, limit=self.limit)
         if self.legend:
             yield Text()
-            yield WeightLegend(preview)
-        if preview.presets is not None:
+            yield WeightLegend(self.preview)
+        built = self.preview.built
+        if built is not None:
             yield Text()
-            yield from fit([Text(f"final prompts ({preview.presets})", "animagine.title")], console, options.max_width)
+            yield from fit([Text(f"final prompts ({built.presets})", "animagine.title")], console, options.max_width)
             for view in preview.views:
                 yield from _labelled(view.label, view.text, console, options.max_width)
 
@@ -103,4 +113,4 @@ def _labelled(label: str, text: str, console: Console, width: int) -> list[Text]
 if __name__ == "__main__":
     from animagine_prompt.cli.preview._demo import demo
 
-    demo(lambda preview: PreviewView(preview))
+    demo(lambda analysis: PreviewView(analysis))

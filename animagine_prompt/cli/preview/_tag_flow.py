@@ -13,9 +13,9 @@ from bisect import bisect_right
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from animagine_prompt.analysis import FindingView, Mark, NetworkView, PromptAnalysis, TagView
 from animagine_prompt.cli.preview._chunk_bar import ChunkBar
 from animagine_prompt.cli.preview._layout import Glyphs, Unit, fit, format_weight, glyphs, pack, styled
-from animagine_prompt.cli.preview._model import Mark, NetworkView, Note, PromptView, TagView
 
 __all__ = ["TagFlow", "tag_text"]
 
@@ -58,7 +58,7 @@ def _mark_text(mark: Mark, marks: Glyphs) -> Text:
     return Text((f"@{mark.label}" if mark.label else "") + marks.close, "animagine.schedule")
 
 
-def _note_text(note: Note) -> Text:
+def _note_text(note: FindingView) -> Text:
     return Text(f"[{note.number}]", f"animagine.diagnostic.{note.severity}")
 
 
@@ -67,7 +67,7 @@ class TagFlow:
 
     >>> from io import StringIO
     >>> from rich.console import Console
-    >>> from animagine_prompt.cli.preview._model import analyze
+    >>> from animagine_prompt.analysis import analyze
     >>> console = Console(file=StringIO(), width=44, color_system=None)
     >>> console.print(TagFlow(analyze("1girl, ((smile)), [cat:dog:10], gren hair BREAK sky").prompt))
     >>> print(console.file.getvalue(), end="")
@@ -78,8 +78,10 @@ class TagFlow:
       sky
     """
 
-    def __init__(self, view: PromptView) -> None:
+    def __init__(self, view: PromptAnalysis, *, limit: int | None = None) -> None:
         self.view = view
+        #: Mark only the findings numbered up to this (all when ``None``).
+        self.limit = limit
 
     def __repr__(self) -> str:
         return f"TagFlow({self.view.label}, {len(self.view.tags)} tags)"
@@ -110,7 +112,9 @@ class TagFlow:
         for mark in view.marks:
             order = _ITEM if mark.role == "close" else _OPEN
             out.append((mark.chunk, (mark.offset, order, 0), mark.role, _mark_text(mark, marks)))
-        for note in view.notes:
+        for note in view.findings:
+            if self.limit is not None and note.number > self.limit:
+                break
             offset = note.span[0]
             holder = next(((span, chunk) for span, chunk in holders if span[0] <= offset < span[1]), None)
             if holder is not None:
@@ -148,17 +152,19 @@ def _units(pieces: list[tuple[int, tuple[int, int, int], str, Text]], width: int
                 groups.append(current)
             else:
                 gap = " " if kind == "close" and text.plain[:1] == "@" and previous != "open" else ""
-                units[-1] = Unit(units[-1].text + Text(gap) + text, units[-1].lead)
+                units[-1].text.append(gap)
+                units[-1].text.append_text(text)
             if kind == "close":
                 depth = max(0, depth - 1)
         elif kind in ("open", "mid"):
             if pending is None:
                 pending = Unit(text, _lead(units, previous, kind))
             else:
-                pending = Unit(pending.text + text, pending.lead)
+                pending.text.append_text(text)
         else:
             if pending is not None:
-                units.append(Unit(pending.text + text, pending.lead))
+                pending.text.append_text(text)
+                units.append(pending)
                 pending = None
             else:
                 units.append(Unit(text, _lead(units, previous, kind)))
@@ -179,9 +185,14 @@ def _join_groups(units: list[Unit], groups: list[int | None], width: int) -> lis
             while j < len(units) and groups[j] == groups[i]:
                 j += 1
         joined = units[i].text.copy()
-        for unit in units[i + 1 : j]:
-            joined = joined + Text(unit.lead) + unit.text
-        if j - i > 1 and joined.cell_len <= width:
+        fits = joined.cell_len <= width
+        for unit in units[i + 1 : j] if fits else ():
+            joined.append(unit.lead)
+            joined.append_text(unit.text)
+            fits = joined.cell_len <= width
+            if not fits:  # a long schedule: stop joining as soon as it cannot fit
+                break
+        if j - i > 1 and fits:
             out.append(Unit(joined, units[i].lead))
         else:
             out.extend(units[i:j])
@@ -195,7 +206,7 @@ def _lead(units: list[Unit], previous: str | None, kind: str) -> str:
         return ""
     if kind == "mid":
         return " "
-    units[-1] = Unit(units[-1].text + Text(",", "animagine.separator"), units[-1].lead)
+    units[-1].text.append(",", "animagine.separator")
     return " "
 
 

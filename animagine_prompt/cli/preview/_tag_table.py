@@ -5,8 +5,8 @@ from __future__ import annotations
 from rich.console import Console, ConsoleOptions, RenderResult
 from rich.text import Text
 
+from animagine_prompt.analysis import PromptAnalysis, TagView
 from animagine_prompt.cli.preview._layout import bar, format_weight, glyphs, styled
-from animagine_prompt.cli.preview._model import PromptView
 
 __all__ = ["TagTable"]
 
@@ -24,7 +24,7 @@ class TagTable:
 
     >>> from io import StringIO
     >>> from rich.console import Console
-    >>> from animagine_prompt.cli.preview._model import analyze
+    >>> from animagine_prompt.analysis import analyze
     >>> console = Console(file=StringIO(), width=60, color_system=None)
     >>> console.print(TagTable(analyze("hu tao \\\\(genshin impact\\\\), (smile:1.5), <lora:x:0.5>").prompt))
     >>> print(console.file.getvalue(), end="")
@@ -35,8 +35,10 @@ class TagTable:
     3   <lora:x>                  network     █▌░░░░ 0.5       1
     """
 
-    def __init__(self, view: PromptView) -> None:
+    def __init__(self, view: PromptAnalysis, *, limit: int | None = None) -> None:
         self.view = view
+        #: Mark only the findings numbered up to this (all when ``None``).
+        self.limit = limit
 
     def __repr__(self) -> str:
         return f"TagTable({self.view.label}, {len(self.view.tags)} tags)"
@@ -55,15 +57,17 @@ class TagTable:
         table.columns[1].overflow = "fold"
         table.columns[3].no_wrap = True
         notes: dict[tuple[int, int], list[tuple[str, str]]] = {}
-        rows = []
-        for tag in self.view.tags:
-            rows.append((tag.span[0], tag.span, tag.text, tag.category, tag.weight, tag.chunk, tag))
+        rows: list[tuple[int, tuple[int, int], str, str, float, int, TagView | None]] = []
+        for item in self.view.tags:
+            rows.append((item.span[0], item.span, item.text, item.category, item.weight, item.chunk, item))
         for network in self.view.networks:
             weight = network.weights[0] if network.weights else 1.0
             shown = f"<{network.kind}:{network.name}>"
             rows.append((network.span[0], network.span, shown, "network", weight, network.chunk, None))
         rows.sort(key=lambda r: r[0])
-        for note in self.view.notes:
+        for note in self.view.findings:
+            if self.limit is not None and note.number > self.limit:
+                break
             holder = next((r[1] for r in rows if r[1][0] <= note.span[0] < r[1][1]), None)
             if holder is not None:
                 notes.setdefault(holder, []).append((f"[{note.number}]", note.severity))
@@ -74,18 +78,18 @@ class TagTable:
                 if tag is None
                 else {"up": "animagine.weight.up", "down": "animagine.weight.down"}.get(tag.emphasis, "")
             )
-            name = styled(shown, style, emphasis)
+            cell = styled(shown, style, emphasis)
             if tag is not None and tag.scheduled:
-                name = Text(marks.open, "animagine.schedule") + name + Text(marks.close, "animagine.schedule")
+                cell = Text(marks.open, "animagine.schedule") + cell + Text(marks.close, "animagine.schedule")
             if tag is not None and tag.cut:
-                name.append(marks.cut, "animagine.cut")
+                cell.append(marks.cut, "animagine.cut")
             for label, severity in notes.get(span, []):
-                name.append(label, f"animagine.diagnostic.{severity}")
+                cell.append(label, f"animagine.diagnostic.{severity}")
             filled, empty = bar(weight / _FULL_WEIGHT, _BAR_CELLS if roomy else 0, marks)
             weight_cell = Text.assemble((filled, "animagine.weight.bar"), (empty, "animagine.chunk.empty"))
             number = (" " if roomy else "") + format_weight(weight)
             weight_cell.append_text(styled(number, "animagine.weight.number", emphasis))
-            table.add_row(str(i), name, Text(category, style), weight_cell, str(chunk + 1))
+            table.add_row(str(i), cell, Text(category, style), weight_cell, str(chunk + 1))
         yield table
 
 

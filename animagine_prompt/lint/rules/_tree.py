@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from animagine_prompt.syntax import Alternate, Group, Leaf, Node, Schedule
 from animagine_prompt.syntax.dialects import Dialect
 
-__all__ = ["Visit", "multiplier", "visit"]
+__all__ = ["Enclosing", "Visit", "multiplier", "visit"]
 
 
 def multiplier(group: Group, dialect: Dialect) -> float | None:
@@ -28,15 +28,50 @@ def multiplier(group: Group, dialect: Dialect) -> float | None:
     return dialect.brace
 
 
+@dataclass(frozen=True, slots=True)
+class Enclosing:
+    """The innermost group around a node, linked to the ones around it (shared between visits)."""
+
+    group: Group
+    parent: Enclosing | None
+    #: How many groups this link stands for, and the outermost of them.
+    depth: int
+    outer: Group
+
+
 @dataclass(frozen=True)
 class Visit:
-    """A node met in a walk: its enclosing bracket groups (outermost first) and the weight they give."""
+    """A node met in a walk: its enclosing bracket groups and the weight they give.
+
+    The groups are a chain shared by every node inside them, so a walk stays linear in time and
+    memory however deep the nesting; :attr:`groups` lays the chain out when a rule asks for it.
+    """
 
     node: Node
-    groups: tuple[Group, ...]
+    enclosing: Enclosing | None
     weight: float
     #: Inside a schedule or alternation branch.
     in_schedule: bool
+
+    @property
+    def depth(self) -> int:
+        """How many weighting groups enclose the node."""
+        return 0 if self.enclosing is None else self.enclosing.depth
+
+    @property
+    def outer(self) -> Group | None:
+        """The outermost weighting group around the node."""
+        return None if self.enclosing is None else self.enclosing.outer
+
+    @property
+    def groups(self) -> tuple[Group, ...]:
+        """The enclosing weighting groups, outermost first (O(depth): prefer :attr:`depth` and :attr:`outer`)."""
+        out: list[Group] = []
+        link = self.enclosing
+        while link is not None:
+            out.append(link.group)
+            link = link.parent
+        return tuple(reversed(out))
 
 
 def visit(children: tuple[Node, ...], dialect: Dialect) -> Iterator[Visit]:
@@ -45,25 +80,29 @@ def visit(children: tuple[Node, ...], dialect: Dialect) -> Iterator[Visit]:
     >>> from animagine_prompt.syntax import parse
     >>> p = parse("((a:1.5))")
     >>> visits = visit(p.tree.children, p.dialect)
-    >>> [(type(v.node).__name__, len(v.groups), round(v.weight, 3)) for v in visits]
-    [('Group', 0, 1.0), ('Group', 1, 1.1), ('Leaf', 2, 1.65)]
+    >>> [(type(v.node).__name__, len(v.groups), v.depth, round(v.weight, 3)) for v in visits]
+    [('Group', 0, 0, 1.0), ('Group', 1, 1, 1.1), ('Leaf', 2, 2, 1.65)]
     """
-    stack: list[tuple[Iterator[Node], tuple[Group, ...], float, bool]] = [(iter(children), (), 1.0, False)]
+    stack: list[tuple[Iterator[Node], Enclosing | None, float, bool]] = [(iter(children), None, 1.0, False)]
     while stack:
-        it, groups, weight, in_schedule = stack[-1]
+        it, enclosing, weight, in_schedule = stack[-1]
         node = next(it, None)
         if node is None:
             stack.pop()
             continue
-        yield Visit(node, groups, weight, in_schedule)
+        yield Visit(node, enclosing, weight, in_schedule)
         if isinstance(node, Group):
             factor = multiplier(node, dialect)
-            inner = weight * factor if factor is not None else weight
-            stack.append((iter(node.children), (*groups, node) if factor is not None else groups, inner, in_schedule))
+            if factor is None:
+                stack.append((iter(node.children), enclosing, weight, in_schedule))
+            else:
+                depth, outer = (1, node) if enclosing is None else (enclosing.depth + 1, enclosing.outer)
+                inner = Enclosing(node, enclosing, depth, outer)
+                stack.append((iter(node.children), inner, weight * factor, in_schedule))
         elif isinstance(node, Schedule):
-            stack.append((iter((*(node.before or ()), *node.after)), groups, weight, True))
+            stack.append((iter((*(node.before or ()), *node.after)), enclosing, weight, True))
         elif isinstance(node, Alternate):
-            stack.append((iter([n for option in node.options for n in option]), groups, weight, True))
+            stack.append((iter([n for option in node.options for n in option]), enclosing, weight, True))
 
 
 def is_blank(nodes: tuple[Node, ...]) -> bool:

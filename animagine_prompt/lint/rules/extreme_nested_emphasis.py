@@ -47,14 +47,15 @@ class ExtremeNestedEmphasis(Rule):
         reported: set[int] = set()
         for v in ctx.visits:
             node = v.node
-            if not isinstance(node, Group) or not v.groups or any(id(g) in reported for g in v.groups):
+            # Only outermost groups are reported, so checking a nest's outermost one is enough.
+            if not isinstance(node, Group) or v.outer is None or id(v.outer) in reported:
                 continue
             factor = multiplier(node, ctx.prompt.dialect)
             if factor is None:
                 continue
             weight = v.weight * factor
             if not low <= weight <= high:
-                outer = v.groups[0]
+                outer = v.outer
                 reported.add(id(outer))
                 yield self.finding(
                     ctx,

@@ -1,8 +1,8 @@
-"""What the preview says about a prompt, apart from how it is drawn (animagine_prompt/cli/preview/_model.py)."""
+"""What the faces show about a prompt, apart from how it is drawn (animagine_prompt/analysis/)."""
 
 import pytest
 
-from animagine_prompt.cli.preview import analyze
+from animagine_prompt.analysis import analyze
 
 
 def tags_of(text, **kw):
@@ -23,7 +23,7 @@ def test_a_typo_is_not_coloured_as_the_tag_it_resembles():
     # The linter suggests 'green hair'; the preview must not paint the guess's category on it.
     view = analyze("gren hair").prompt
     assert view.tags[0].category == "unknown"
-    assert [n.code for n in view.notes] == ["T003"]
+    assert [n.code for n in view.findings] == ["T003"]
 
 
 def test_effective_weights_multiply_out():
@@ -84,9 +84,9 @@ def test_and_parts_keep_their_weight_off_the_last_tag():
     assert analyze("ratio 16:9 and more").prompt.tags[0].text == "ratio 16:9 and more"
 
 
-def test_notes_are_numbered_across_prompt_and_negative():
+def test_findings_are_numbered_across_prompt_and_negative():
     preview = analyze("1girl,, smile", "lowres,, 1girl")
-    assert [(n.number, n.code, n.field) for n in preview.notes] == [
+    assert [(n.number, n.code, n.field) for n in preview.findings] == [
         (1, "S101", "prompt"),
         (2, "S101", "negative_prompt"),
         (3, "T006", "negative_prompt"),
