@@ -12,7 +12,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.lint._settings import LintSettings
     from animagine_prompt.syntax import Prompt
 
-__all__ = ["LintContext", "Resources"]
+__all__ = ["LintContext", "Resources", "regions_of"]
 
 
 @dataclass
@@ -102,6 +102,20 @@ class Resources:
         return names
 
 
+def regions_of(prompt: Prompt, items: list[Any]) -> list[int]:
+    """For each of ``prompt``'s items, how many ``BREAK``/``AND`` come before it."""
+    from bisect import bisect
+
+    from animagine_prompt.syntax import Leaf, iter_leaves
+
+    cuts = [
+        leaf.span[0]
+        for leaf in iter_leaves(prompt.tree)
+        if isinstance(leaf, Leaf) and leaf.kind in ("break", "and") and leaf.span is not None
+    ]
+    return [bisect(cuts, item.span[0]) for item in items]
+
+
 @dataclass
 class LintContext:
     """One prompt under lint: ``field`` is ``prompt`` or ``negative_prompt``; ``other`` is the counterpart.
@@ -146,6 +160,40 @@ class LintContext:
         from animagine_prompt.lint.rules._items import has_inner_brackets
 
         return [not has_inner_brackets(self.text, item) for item in self.tags]
+
+    @cached_property
+    def regions(self) -> list[int]:
+        """For each item, which part of the prompt it is in: parts are separated by ``BREAK`` and
+        ``AND`` (regions of Regional Prompter and of composable diffusion), counted from 0.
+
+        >>> from animagine_prompt.lint._settings import LintSettings
+        >>> from animagine_prompt.syntax import parse
+        >>> LintContext(parse("a, b BREAK c AND d"), "prompt", None, Resources(LintSettings())).regions
+        [0, 0, 1, 2]
+        """
+        return regions_of(self.prompt, self.tags)
+
+    @cached_property
+    def other_regions(self) -> list[int]:
+        """:attr:`regions` of the counterpart prompt's items."""
+        return [] if self.other is None else regions_of(self.other, self.other_tags)
+
+    @cached_property
+    def _series_named(self) -> tuple[list[frozenset[str]], dict[str, int]]:
+        db = self.database
+        own = [frozenset(db.series_in([item.text])) for item in self.tags]
+        counts: dict[str, int] = {}
+        for names in [*own, frozenset(db.series_in([t.text for t in self.other_tags]))]:
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
+        return own, counts
+
+    def series_besides(self, index: int) -> frozenset[str]:
+        """The series (copyright tags, qualifiers of character tags) that the prompt and its
+        counterpart name in items other than item ``index``: ``misty`` alone names Pokemon
+        through its own alias, which must not count as the prompt naming it."""
+        own, counts = self._series_named
+        return frozenset(name for name, n in counts.items() if n > (name in own[index]))
 
     @cached_property
     def visits(self) -> list[Any]:

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.syntax import Schedule, render
 
@@ -53,7 +54,7 @@ class ColonTagInSquareBrackets(Rule):
             tag = f"{before}:{after}"
             yield self.finding(
                 ctx,
-                f"'{tag}' is split at its colon into a schedule from {before!r} to {after.strip()!r}: "
+                f"'{tag}' is split at its colon into a schedule from {quoted(before)} to {quoted(after.strip())}: "
                 "take the tag out of the square brackets",
                 node.span,
             )

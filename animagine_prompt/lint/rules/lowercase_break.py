@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -46,7 +47,7 @@ class LowercaseBreak(Rule):
                 fix = Fix("write BREAK", (Edit(start, end, "BREAK"),), Applicability.UNSAFE)
                 yield self.finding(
                     ctx,
-                    f"{item.text!r} is read as a word: write BREAK in capitals to start a new chunk",
+                    f"{quoted(item.text)} is read as a word: write BREAK in capitals to start a new chunk",
                     (start, end),
                     fix,
                 )

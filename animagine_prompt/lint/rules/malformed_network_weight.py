@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -56,7 +57,7 @@ class MalformedNetworkWeight(Rule):
                 if not math.isfinite(value):
                     yield self.finding(
                         ctx,
-                        f"{network.kind} weight {field!r} is not a number: write a decimal such as 0.8",
+                        f"{network.kind} weight {quoted(field)} is not a number: write a decimal such as 0.8",
                         network.span,
                     )
                     break

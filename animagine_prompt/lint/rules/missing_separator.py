@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 _COUNT = re.compile(r"^(?:\d\+?(?:girl|boy|other)s?|solo)$")
@@ -62,7 +63,10 @@ class MissingSeparator(Rule):
                     at = start + len(left)
                     fix = Fix("insert a comma", (Edit(at, at, ","),), Applicability.UNSAFE)
                 yield self.finding(
-                    ctx, f"{left!r} and {right!r} are two tags: separate them with a comma", (start, end), fix
+                    ctx,
+                    f"{quoted(left)} and {quoted(right)} are two tags: separate them with a comma",
+                    (start, end),
+                    fix,
                 )
                 break
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -52,5 +53,7 @@ class MisspelledTag(Rule):
             suggestion = match.prompt_form
             fix = None
             if ctx.text[start:end] == item.text:  # only plain text can be replaced in place
-                fix = Fix(f"replace with {suggestion!r}", (Edit(start, end, suggestion),), Applicability.UNSAFE)
-            yield self.finding(ctx, f"unknown tag {item.text!r}: did you mean {suggestion!r}?", (start, end), fix)
+                fix = Fix(f"replace with {quoted(suggestion)}", (Edit(start, end, suggestion),), Applicability.UNSAFE)
+            yield self.finding(
+                ctx, f"unknown tag {quoted(item.text)}: did you mean {quoted(suggestion)}?", (start, end), fix
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -48,7 +49,7 @@ class TagSplitAcrossChunks(Rule):
             yield self.finding(
                 ctx,
                 f"the boundary between chunks {boundary.chunk + 1} and {boundary.chunk + 2} cuts "
-                f"{_short(tag.text)!r} in two: put BREAK before it, or shorten the prompt before it",
+                f"{quoted(_short(tag.text))} in two: put BREAK before it, or shorten the prompt before it",
                 tag.span,
             )
 

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -51,7 +52,7 @@ class UnderscoreInTag(Rule):
             edits = tuple(Edit(start + i, start + i + 1, " ") for i, ch in enumerate(raw) if ch == "_")
             yield self.finding(
                 ctx,
-                f"{item.text!r} uses underscores: write {item.text.replace('_', ' ')!r} with spaces",
+                f"{quoted(item.text)} uses underscores: write {quoted(item.text.replace('_', ' '))} with spaces",
                 (start, end),
                 Fix("replace underscores with spaces", edits),
             )

@@ -7,6 +7,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.syntax import Group, Leaf, Node, render
 
@@ -83,7 +84,7 @@ class UnescapedQualifier(Rule):
         )
         return self.finding(
             ctx,
-            f"'{full}' is read as emphasis on {ctx.text[start:end]!r}: escape the brackets as \\( \\) "
+            f"'{full}' is read as emphasis on {quoted(ctx.text[start:end])}: escape the brackets as \\( \\) "
             "to write the qualified tag",
             (start, end),
             fix,

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -49,6 +50,6 @@ class UnknownLora(Rule):
             if name and name.lower() not in names and network.span is not None:
                 yield self.finding(
                     ctx,
-                    f"no LoRA file named {name!r} in {ctx.resources.settings.lora_dir}: check the name",
+                    f"no LoRA file named {quoted(name)} in {ctx.resources.settings.lora_dir}: check the name",
                     network.span,
                 )
