@@ -9,6 +9,7 @@ from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
+from animagine_prompt.lint.rules._items import BLOCK_WEIGHTS
 
 
 class MalformedNetworkWeight(Rule):
@@ -16,7 +17,9 @@ class MalformedNetworkWeight(Rule):
 
     ## What it does
     Reports an extra network (`<lora:…>`, `<lyco:…>`, `<hypernet:…>`) with an empty name, or
-    whose positional fields after the name (text-encoder and UNet weights) are not numbers.
+    whose first field after the name (the weight) is not a number. Later fields may also be
+    the LoRA Block Weight extension's block list (`1,0,0,…`) or preset name (`MIDD`), and
+    `key=value` options (`lbw=…`, `unet=…`) are left alone: S014 notes what they do.
 
     ## Why it matters
     A1111 fails to load the network or falls back to weight 1 without saying so, so the LoRA is
@@ -49,7 +52,9 @@ class MalformedNetworkWeight(Rule):
                     ctx, f"<{network.kind}:...> has no name: write <{network.kind}:name:weight>", network.span
                 )
                 continue
-            for field in network.positional:
+            for position, field in enumerate(network.positional):
+                if position and BLOCK_WEIGHTS.fullmatch(field.strip()):
+                    continue  # block weights or a block-weight preset (LoRA Block Weight)
                 try:
                     value = float(field)
                 except ValueError:
