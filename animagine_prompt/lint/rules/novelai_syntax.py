@@ -19,8 +19,8 @@ class NovelaiSyntax(Rule):
 
     ## What it does
     Reports, in an A1111 or Comfy prompt, NovelAI's emphasis braces (`{tag}`, `{{tag}}`; a
-    brace group with `|` is a Dynamic Prompts variant instead, see S014) and its numeric
-    emphasis (`1.5::tag::`, `-1::tag::`), and says how to write them.
+    brace group with `|` is a Dynamic Prompts variant instead, see S014) once per prompt, at
+    the first group, and each numeric emphasis (`1.5::tag::`, `-1::tag::`) with how to write it.
 
     ## Why it matters
     The braces and colons become tokens of their own; the tag gets no extra weight, and a
@@ -46,22 +46,17 @@ class NovelaiSyntax(Rule):
         """Report brace groups and ``w::text::`` where the dialect reads them as text."""
         if ctx.prompt.dialect.brace is not None:
             return
-        inside = 0  # end of the last reported group: nested braces are part of it
+        inside = 0  # end of the last brace group: nested braces are part of it
+        groups: list[tuple[int, int]] = []
         for v in ctx.visits:
             node = v.node
             if not node.span or node.span[0] < inside:
                 continue
             if isinstance(node, Group) and node.kind == "brace" and node.closed:
                 body = render(node.children)
-                if "|" in body or not body.strip(" {}"):
-                    continue
-                inside = node.span[1]
-                yield self.finding(
-                    ctx,
-                    f"{quoted(ctx.text[node.span[0] : node.span[1]])} is NovelAI emphasis, read here as text: "
-                    "rewrite it with `animagine-prompt convert --from novelai --to a1111`",
-                    node.span,
-                )
+                if "|" not in body and body.strip(" {}"):
+                    inside = node.span[1]
+                    groups.append(node.span)
             elif isinstance(node, Leaf) and node.kind == "text":
                 for m in _NUMERIC.finditer(node.raw):
                     start = node.span[0] + m.start()
@@ -76,3 +71,13 @@ class NovelaiSyntax(Rule):
                         f"{quoted(m.group())} is NovelAI's weight syntax, read here as text: {advice}",
                         (start, start + len(m.group())),
                     )
+        if groups:
+            # One finding for the prompt: it was written for NovelAI, and one command converts it all.
+            first = ctx.text[groups[0][0] : groups[0][1]]
+            more = f" and {len(groups) - 1} more brace group{'s' if len(groups) > 2 else ''}" if len(groups) > 1 else ""
+            yield self.finding(
+                ctx,
+                f"{quoted(first)}{more}: NovelAI emphasis, read here as text; rewrite the prompt with "
+                "`animagine-prompt convert --from novelai --to a1111`",
+                groups[0],
+            )
