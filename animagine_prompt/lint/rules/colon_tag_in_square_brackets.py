@@ -4,10 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.syntax import Schedule, render
+from animagine_prompt.syntax import Group, Leaf, Schedule, render
 
 
 class ColonTagInSquareBrackets(Rule):
@@ -16,7 +17,9 @@ class ColonTagInSquareBrackets(Rule):
     ## What it does
     Reports a `[from:to:when]` schedule whose `from` and `to` read as one tag that contains a
     colon (`honkai: star rail`, `re:zero`): a single item with no comma, and `to` starting with
-    a space or `from` being a single word.
+    a space or `from` being a single word. A colon tag (a colon and a space) in plain square
+    brackets (`[honkai: star rail]`) is no schedule, as no step number follows: it is noted, as
+    information, that the tag is de-emphasised.
 
     ## Why it matters
     The colon inside the tag becomes the schedule's separator, so the model sees "honkai" for the
@@ -44,6 +47,11 @@ class ColonTagInSquareBrackets(Rule):
             return
         for v in ctx.visits:
             node = v.node
+            if isinstance(node, Group) and node.kind == "square" and node.closed and node.span is not None:
+                note = self._plain(ctx, node)
+                if note is not None:
+                    yield note
+                continue
             if not isinstance(node, Schedule) or node.before is None or node.span is None:
                 continue
             before, after = render(node.before), render(node.after)
@@ -58,3 +66,21 @@ class ColonTagInSquareBrackets(Rule):
                 "take the tag out of the square brackets",
                 node.span,
             )
+
+    def _plain(self, ctx: LintContext, group: Group) -> Finding | None:
+        """A note on ``[a: b]``: square brackets around a colon tag, which weight it down."""
+        factor = ctx.prompt.dialect.square
+        if factor is None or not any(isinstance(n, Leaf) and n.kind == "colon" for n in group.children):
+            return None
+        tag = render(group.children)
+        if not tag.strip() or "," in tag or "\n" in tag or any(isinstance(n, Group) for n in group.children):
+            return None
+        if ": " not in tag:
+            return None  # `[artist:name]` is NovelAI's de-emphasised artist, not a tag with a colon
+        return self.finding(
+            ctx,
+            f"{quoted('[' + tag + ']')} is no schedule (no step number follows the colon): it weights "
+            f"{quoted(tag.strip())} by {factor:.2g}; take it out of the brackets unless that is meant",
+            group.span or (0, 0),
+            severity=Severity.INFO,
+        )
