@@ -29,6 +29,11 @@ class ColonTagInSquareBrackets(Rule):
     ```text
     1girl, stelle, [honkai: star rail:10]
     ```
+    Reports:
+
+    - `[honkai: star rail:10]`: 'honkai: star rail' is split at its colon into a schedule from 'honkai' to 'star
+      rail': take the tag out of the square brackets
+
     Use instead:
     ```text
     1girl, stelle, honkai: star rail

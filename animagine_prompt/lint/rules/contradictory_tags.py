@@ -57,6 +57,11 @@ class ContradictoryTags(Rule):
     ```text
     1girl, solo, 2girls, long hair, short hair
     ```
+    Reports:
+
+    - `2girls`: '2girls' contradicts '1girl': keep the one that describes the image
+    - `short hair`: 'short hair' contradicts 'long hair': keep the one that describes the image
+
     Use instead:
     ```text
     2girls, long hair

@@ -29,6 +29,10 @@ class DuplicateTag(Rule):
     ```text
     1girl, green hair, smile, (green hair:1.2)
     ```
+    Reports:
+
+    - `(green hair:1.2)`: 'green hair' appears more than once: keep one
+
     Use instead:
     ```text
     1girl, smile, (green hair:1.2)

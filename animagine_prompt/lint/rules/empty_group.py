@@ -26,6 +26,10 @@ class EmptyGroup(Rule):
     ```text
     1girl, (), smile
     ```
+    Reports:
+
+    - `()`: empty group '()' has no effect: remove it
+
     Use instead:
     ```text
     1girl, smile

@@ -24,6 +24,11 @@ class EmptyItem(Rule):
     ```text
     1girl, , green hair,, smile
     ```
+    Reports:
+
+    - `, ,`: empty item between separators: remove the extra comma
+    - `,,`: empty item between separators: remove the extra comma
+
     Use instead:
     ```text
     1girl, green hair, smile

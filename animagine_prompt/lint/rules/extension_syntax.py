@@ -40,6 +40,15 @@ class ExtensionSyntax(Rule):
     1girl, {red|blue} hair, __season__, <lora:style:0.6:lbw=1,0,0,0,1,1,1,1,0,0,0,1>
     ```
 
+    Reports:
+
+    - `{red|blue}`: '{red|blue}' is a Dynamic Prompts variant: the extension picks one option per image; without
+      it the braces and '|' are read as text
+    - `__season__`: '__season__' is a Dynamic Prompts wildcard: the extension replaces it with a line of
+      wildcards/season.txt; without it it is read as text
+    - `<lora:style:0.6:lbw=1,0,0,0,1,1,1,1,0,0,0,1>`: per-block LoRA weights are read by the LoRA Block Weight
+      extension; without it A1111 does not apply them
+
     ## Fix safety
     No fix: the syntax is deliberate.
     """

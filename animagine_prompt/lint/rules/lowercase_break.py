@@ -29,6 +29,10 @@ class LowercaseBreak(Rule):
     ```text
     1girl, green hair, break, city, night
     ```
+    Reports:
+
+    - `break`: 'break' is read as a word: write BREAK in capitals to start a new chunk
+
     Use instead:
     ```text
     1girl, green hair, BREAK, city, night

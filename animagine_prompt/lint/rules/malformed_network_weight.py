@@ -29,6 +29,10 @@ class MalformedNetworkWeight(Rule):
     ```text
     1girl, <lora:style-enhancer-xl:0,8>
     ```
+    Reports:
+
+    - `<lora:style-enhancer-xl:0,8>`: lora weight '0,8' is not a number: write a decimal such as 0.8
+
     Use instead:
     ```text
     1girl, <lora:style-enhancer-xl:0.8>

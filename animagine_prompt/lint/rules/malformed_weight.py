@@ -33,6 +33,12 @@ class MalformedWeight(ParserRule):
     ```text
     1girl, (green hair:1.2.3), (smile:inf)
     ```
+    Reports:
+
+    - `(green hair:1.2.3)`: malformed weight ':1.2.3' is read as text: write one number, e.g. ':1.2'
+    - `(smile:inf)`: weight 'inf' is not a number A1111 reads: it weights the text 'smile:inf' by 1.1 instead;
+      write a number such as 1.2
+
     Use instead:
     ```text
     1girl, (green hair:1.2), (smile:1.2)

@@ -138,6 +138,11 @@ class MisplacedQualityTag(Rule):
     masterpiece, worst quality, 1girl
     Negative prompt: masterpiece, lowres
     ```
+    Reports:
+
+    - `worst quality`: quality tag 'worst quality' is in the prompt; it belongs in the negative prompt
+    - negative `masterpiece`: quality tag 'masterpiece' is in the negative prompt; it belongs in the prompt
+
     Use instead:
     ```text
     masterpiece, 1girl

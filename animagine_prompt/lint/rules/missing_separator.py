@@ -39,6 +39,10 @@ class MissingSeparator(Rule):
     ```text
     1girl, green hair blue eyes, smile
     ```
+    Reports:
+
+    - `green hair blue eyes`: 'green hair' and 'blue eyes' are run together: separate them with commas
+
     Use instead:
     ```text
     1girl, green hair, blue eyes, smile

@@ -36,6 +36,11 @@ class MisspelledTag(Rule):
     ```text
     1girl, gren hair, lokking at viewer
     ```
+    Reports:
+
+    - `gren hair`: unknown tag 'gren hair': did you mean 'green hair'?
+    - `lokking at viewer`: unknown tag 'lokking at viewer': did you mean 'looking at viewer'?
+
     Use instead:
     ```text
     1girl, green hair, looking at viewer

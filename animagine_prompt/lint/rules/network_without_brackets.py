@@ -10,7 +10,10 @@ from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
-_BARE = re.compile(r"(?:lora|lyco|hypernet):[^:<>]+(?::[-+]?[\d.]+){1,2}", re.IGNORECASE)
+_BARE = re.compile(r"(?:lora|lyco|hypernet):[^:<>\s][^:<>]*(?::[-+]?[\d.]+){0,2}", re.IGNORECASE)
+# A1111 reads a ":number" that ends the prompt (or an AND part) as that part's weight, so the
+# last item loses it: `1girl, lora:x:0.6` has the item `lora:x`.
+_PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?\d*|\.\d+)")
 
 
 class NetworkWithoutBrackets(Rule):
@@ -18,7 +21,7 @@ class NetworkWithoutBrackets(Rule):
 
     ## What it does
     Reports an item that is an extra network written without `<` and `>`: a kind (`lora`,
-    `lyco`, `hypernet`), a name and one or two weights.
+    `lyco`, `hypernet`), a colon and a name, and up to two weights.
 
     ## Why it matters
     Without the angle brackets A1111 loads nothing: the model reads the words "lora", the
@@ -28,6 +31,11 @@ class NetworkWithoutBrackets(Rule):
     ```text
     1girl, lora:add_detail:0.6
     ```
+    Reports:
+
+    - `lora:add_detail:0.6`: 'lora:add_detail:0.6' is read as text, not as a network: write <lora:add_detail:0.6>
+      to load it
+
     Use instead:
     ```text
     1girl, <lora:add_detail:0.6>
@@ -46,6 +54,9 @@ class NetworkWithoutBrackets(Rule):
         """Report plain items shaped like ``kind:name:weight``."""
         for item, plain in zip(ctx.tags, ctx.plain, strict=True):
             start, end = item.text_span
+            weight = _PART_WEIGHT.match(ctx.text, end)
+            if weight and not ctx.text[weight.end() :].strip(" \t\n,"):
+                end = weight.end()
             raw = ctx.text[start:end]
             if not plain or not _BARE.fullmatch(raw):
                 continue

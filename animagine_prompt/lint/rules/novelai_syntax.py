@@ -30,6 +30,12 @@ class NovelaiSyntax(Rule):
     ```text
     1girl, {{smile}}, 1.3::red eyes::
     ```
+    Reports:
+
+    - `{{smile}}`: '{{smile}}': NovelAI emphasis, read here as text; rewrite the prompt with `animagine-prompt
+      convert --from novelai --to a1111`
+    - `1.3::red eyes::`: '1.3::red eyes::' is NovelAI's weight syntax, read here as text: write (red eyes:1.3)
+
     Use instead:
     ```text
     1girl, (smile:1.1025), (red eyes:1.3)

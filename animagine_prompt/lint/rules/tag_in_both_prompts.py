@@ -29,6 +29,10 @@ class TagInBothPrompts(Rule):
     1girl, smile, blush
     Negative prompt: lowres, blush
     ```
+    Reports:
+
+    - negative `blush`: 'blush' is in the prompt and in the negative prompt: keep it on one side
+
     Use instead: keep the tag on one side only.
 
     ## Fix safety

@@ -23,11 +23,22 @@ class TagSplitAcrossChunks(Rule):
 
     ## Example
     ```text
-    masterpiece, ... (70 tokens of tags) ..., a very long descriptive phrase without any commas
+    masterpiece, best quality, 1girl, solo, long hair, green hair, blue eyes, looking at viewer,
+    smile, school uniform, pleated skirt, white shirt, red ribbon, outdoors, cherry blossoms,
+    petals, blue sky, cloud, day, wind, a girl walking slowly along a quiet river at sunset
+    with falling petals and a warm light on her face and the water
     ```
+    Reports:
+
+    - `with falling petals and a warm light on her face and the water`: the boundary between chunks 1 and 2 cuts
+      'with falling petals and a warm light on…' in two: put BREAK before it, or shorten the prompt before it
+
     Use instead:
     ```text
-    masterpiece, ... (70 tokens of tags) ..., BREAK, a very long descriptive phrase, with commas
+    masterpiece, best quality, 1girl, solo, long hair, green hair, blue eyes, looking at viewer,
+    smile, school uniform, pleated skirt, white shirt, red ribbon, outdoors, cherry blossoms,
+    petals, blue sky, cloud, day, wind, BREAK a girl walking slowly along a quiet river at sunset
+    with falling petals and a warm light on her face and the water
     ```
 
     ## Fix safety

@@ -25,6 +25,10 @@ class TrailingSeparator(Rule):
     ```text
     1girl, green hair, smile,
     ```
+    Reports:
+
+    - `,`: the prompt ends with a comma: remove it
+
     Use instead:
     ```text
     1girl, green hair, smile

@@ -25,6 +25,11 @@ class UnderscoreInTag(Rule):
     ```text
     1girl, green_hair, looking_at_viewer
     ```
+    Reports:
+
+    - `green_hair`: 'green_hair' uses underscores: write 'green hair' with spaces
+    - `looking_at_viewer`: 'looking_at_viewer' uses underscores: write 'looking at viewer' with spaces
+
     Use instead:
     ```text
     1girl, green hair, looking at viewer

@@ -42,6 +42,11 @@ class UnescapedQualifier(Rule):
     ```text
     1girl, hu tao (genshin impact), smile
     ```
+    Reports:
+
+    - `hu tao (genshin impact)`: 'hu tao (genshin impact)' is not read as the tag: A1111 takes '(genshin impact)'
+      as emphasis at weight 1.1; write 'hu tao \\(genshin impact\\)' with escaped brackets
+
     Use instead:
     ```text
     1girl, hu tao \\(genshin impact\\), smile

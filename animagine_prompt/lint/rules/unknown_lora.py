@@ -25,6 +25,10 @@ class UnknownLora(Rule):
     ```text
     1girl, <lora:style-enhancr-xl:0.8>
     ```
+    Reports:
+
+    - `<lora:style-enhancr-xl:0.8>`: no LoRA file named 'style-enhancr-xl' in LORA_DIR: check the name
+
     Use instead:
     ```text
     1girl, <lora:style-enhancer-xl:0.8>

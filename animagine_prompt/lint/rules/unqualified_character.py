@@ -31,6 +31,10 @@ class UnqualifiedCharacter(Rule):
     ```text
     1girl, kafka, city
     ```
+    Reports:
+
+    - `kafka`: 'kafka' is the character tag 'kafka \\(honkai: star rail\\)': write the qualified tag
+
     Use instead:
     ```text
     1girl, kafka \\(honkai: star rail\\), city
