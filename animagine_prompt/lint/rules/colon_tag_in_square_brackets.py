@@ -8,7 +8,7 @@ from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.syntax import Group, Leaf, Schedule, render
+from animagine_prompt.syntax import Group, Leaf, Node, Schedule, render
 
 
 class ColonTagInSquareBrackets(Rule):
@@ -59,6 +59,8 @@ class ColonTagInSquareBrackets(Rule):
                 continue
             if not isinstance(node, Schedule) or node.before is None or node.span is None:
                 continue
+            if not _flat(node.before) or not _flat(node.after):
+                continue  # a tag is plain text; rendering nested schedules would be quadratic
             before, after = render(node.before), render(node.after)
             if not before.strip() or not after.strip() or "," in before + after or "\n" in before + after:
                 continue
@@ -75,10 +77,12 @@ class ColonTagInSquareBrackets(Rule):
     def _plain(self, ctx: LintContext, group: Group) -> Finding | None:
         """A note on ``[a: b]``: square brackets around a colon tag, which weight it down."""
         factor = ctx.prompt.dialect.square
-        if factor is None or not any(isinstance(n, Leaf) and n.kind == "colon" for n in group.children):
+        if factor is None or not _flat(group.children):
+            return None
+        if not any(n.kind == "colon" for n in group.children):  # type: ignore[union-attr]
             return None
         tag = render(group.children)
-        if not tag.strip() or "," in tag or "\n" in tag or any(isinstance(n, Group) for n in group.children):
+        if not tag.strip() or "," in tag or "\n" in tag:
             return None
         if ": " not in tag:
             return None  # `[artist:name]` is NovelAI's de-emphasised artist, not a tag with a colon
@@ -89,3 +93,8 @@ class ColonTagInSquareBrackets(Rule):
             group.span or (0, 0),
             severity=Severity.INFO,
         )
+
+
+def _flat(nodes: tuple[Node, ...]) -> bool:
+    """Whether the nodes are all leaves (no nested group, schedule or alternation)."""
+    return all(isinstance(n, Leaf) for n in nodes)

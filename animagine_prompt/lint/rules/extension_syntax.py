@@ -60,7 +60,7 @@ class ExtensionSyntax(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Note block weights, LyCORIS and hypernetworks, dynamic-prompts variants and wildcards."""
         found: list[tuple[tuple[int, int], str]] = []
-        for network in ctx.prompt.extra_networks():
+        for network in ctx.networks:
             if network.span is None:
                 continue
             if network.kind in _NETWORKS:
@@ -75,7 +75,7 @@ class ExtensionSyntax(Rule):
                         "A1111 does not apply them",
                     )
                 )
-        if ctx.prompt.dialect.brace is None:
+        if ctx.prompt.dialect.brace is None and ("{" in ctx.text or "__" in ctx.text):
             found += self._dynamic(ctx)
         for span, message in sorted(found):
             yield self.finding(ctx, message, span)

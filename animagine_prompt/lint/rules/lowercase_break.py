@@ -51,6 +51,8 @@ class LowercaseBreak(Rule):
         """Report items whose whole text is a non-uppercase ``break``."""
         if not ctx.prompt.dialect.breaks:
             return
+        if "break" not in ctx.text.lower():
+            return
         for item, plain in zip(ctx.tags, ctx.plain, strict=True):
             start, end = item.text_span
             if item.text.lower() == "break" and ctx.text[start:end] != "BREAK" and end - start == 5:
@@ -76,8 +78,7 @@ class LowercaseBreak(Rule):
         match = _INSIDE.search(text)
         if match is None:
             return None
-        db = ctx.database
         left, right = text[: match.start()].strip(), text[match.end() :].strip()
-        if db.category_of(left) is None or db.category_of(right) is None:
+        if ctx.category_of(left) is None or ctx.category_of(right) is None:
             return None
         return match.start(1)

@@ -48,7 +48,7 @@ class MalformedNetworkWeight(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report networks with an empty name or a non-numeric weight field."""
-        for network in ctx.prompt.extra_networks():
+        for network in ctx.networks:
             if network.span is None:
                 continue
             if not network.name.strip():

@@ -16,6 +16,8 @@ from animagine_prompt.syntax import Group, Leaf
 # not-a-number and exponents such as 1e3.
 _NOT_A_WEIGHT = re.compile(r":\s*([+-]?(?:inf(?:inity)?|nan|(?:\d+\.?\d*|\.\d+)e[+-]?\d+))\s*$", re.IGNORECASE)
 
+_ANYWHERE = re.compile(r":\s*[+-]?(?:inf|nan|[\d.]+e)", re.IGNORECASE)
+
 
 class MalformedWeight(ParserRule):
     """Malformed weight: `(tag:1.2.3)` or a non-finite weight is read as text, not as a weight.
@@ -60,6 +62,8 @@ class MalformedWeight(ParserRule):
             yield finding
         if ctx.prompt.dialect.round is None or not ctx.prompt.dialect.explicit_weights:
             return
+        if not _ANYWHERE.search(ctx.text):
+            return  # no such weight in the text: skip the walk
         for v in ctx.visits:
             group = v.node
             if not isinstance(group, Group) or group.kind != "round" or not group.closed or group.weight is not None:

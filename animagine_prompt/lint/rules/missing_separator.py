@@ -65,14 +65,12 @@ class MissingSeparator(Rule):
         db = ctx.database
 
         def known(text: str) -> bool:
-            return db.category_of(text) is not None
+            return ctx.category_of(text) is not None
 
         for item, plain in zip(ctx.tags, ctx.plain, strict=True):
             if not plain:
                 continue
             words = item.text.split(" ")
-            if len(words) > 8 or known(item.text):
-                continue
             start, end = item.text_span
             in_place = ctx.text[start:end] == item.text
             if len(words) == 1:
@@ -88,9 +86,12 @@ class MissingSeparator(Rule):
                             severity=Severity.INFO,
                         )
                 continue
-            parts = _two_strong(words, known) or (
-                None if is_prose(item.text) else _tags_and_words(words, known, is_prose)
-            )
+            if len(words) > 8 or known(item.text):
+                continue
+            parts = _two_strong(words, known)
+            # Two tags that are not English need two words that are not: counted before the search.
+            if parts is None and sum(not is_english_word(w) for w in words) >= 2:
+                parts = _tags_and_words(words, known, is_prose)
             if parts is None:
                 continue
             fix = None

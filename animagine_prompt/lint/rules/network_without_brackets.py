@@ -15,6 +15,8 @@ _BARE = re.compile(r"(?:lora|lyco|hypernet):[^:<>\s][^:<>]*(?::[-+]?[\d.]+){0,2}
 # last item loses it: `1girl, lora:x:0.6` has the item `lora:x`.
 _PART_WEIGHT = re.compile(r"\s*:\s*[-+]?(?:\d+\.?\d*|\.\d+)")
 
+_KIND = re.compile(r"(?<!<)(?:lora|lyco|hypernet):", re.IGNORECASE)
+
 
 class NetworkWithoutBrackets(Rule):
     """Network without brackets: `lora:name:1` is text; `<lora:name:1>` loads the LoRA.
@@ -52,6 +54,8 @@ class NetworkWithoutBrackets(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report plain items shaped like ``kind:name:weight``."""
+        if not _KIND.search(ctx.text):
+            return
         for item, plain in zip(ctx.tags, ctx.plain, strict=True):
             start, end = item.text_span
             weight = _PART_WEIGHT.match(ctx.text, end)

@@ -50,7 +50,7 @@ class NovelaiSyntax(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report brace groups and ``w::text::`` where the dialect reads them as text."""
-        if ctx.prompt.dialect.brace is not None:
+        if ctx.prompt.dialect.brace is not None or ("{" not in ctx.text and "::" not in ctx.text):
             return
         inside = 0  # end of the last brace group: nested braces are part of it
         groups: list[tuple[int, int]] = []

@@ -48,11 +48,10 @@ class UnderscoreInTag(Rule):
         """Report known tags whose source holds underscores."""
         from animagine_prompt.tags import is_kaomoji
 
-        db = ctx.database
         for item in ctx.tags:
             start, end = item.text_span
             raw = ctx.text[start:end]
-            if "_" not in raw or "embedding:" in raw or is_kaomoji(item.text) or db.category_of(item.text) is None:
+            if "_" not in raw or "embedding:" in raw or is_kaomoji(item.text) or ctx.category_of(item.text) is None:
                 continue
             edits = tuple(Edit(start + i, start + i + 1, " ") for i, ch in enumerate(raw) if ch == "_")
             yield self.finding(

@@ -43,7 +43,7 @@ class UnknownLora(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report LoRA names missing from the folder; nothing when no folder is configured."""
-        networks = [n for n in ctx.prompt.extra_networks() if n.kind.lower() in ("lora", "lyco")]
+        networks = [n for n in ctx.networks if n.kind.lower() in ("lora", "lyco")]
         if not networks:
             return
         names = ctx.resources.lora_names()

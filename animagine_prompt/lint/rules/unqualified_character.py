@@ -52,13 +52,18 @@ class UnqualifiedCharacter(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report items that the database resolves as a character without qualifier."""
-        from animagine_prompt.tags import Category, canonical
+        from animagine_prompt.tags import Category, canonical, is_prose
 
         db = ctx.database
         for index, (item, plain) in enumerate(zip(ctx.tags, ctx.plain, strict=True)):
             if not plain:
                 continue
-            match = db.lookup(item.text, series=ctx.series_besides(index))
+            match = db.lookup(item.text)
+            # The series the prompt names can pick another character of that name, or make an
+            # ordinary word (`amber`) a name; it cannot turn a typo or another tag into one, so
+            # the lookup is not repeated (and its typo search with it) for those.
+            if (match is None and is_prose(item.text)) or (match is not None and match.how in ("character", "alias")):
+                match = db.lookup(item.text, series=ctx.series_besides(index))
             if match is None or match.how not in ("character", "alias") or match.category != Category.CHARACTER:
                 continue
             if match.how == "alias" and ("_(" not in match.tag or "(" in canonical(item.text)):
