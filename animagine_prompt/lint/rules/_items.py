@@ -1,4 +1,4 @@
-"""Helpers shared by the tag rules: item keys, and removing an item with its separator."""
+"""Helpers shared by the rules: LoRA block weights, brackets inside items, removing an item."""
 
 from __future__ import annotations
 
@@ -7,22 +7,11 @@ from typing import Any
 
 from animagine_prompt.lint._fix import Edit
 
-__all__ = ["BLOCK_WEIGHTS", "balanced", "has_inner_brackets", "item_key", "removal"]
+__all__ = ["BLOCK_WEIGHTS", "balanced", "has_inner_brackets", "removal"]
 
 #: A field after a LoRA's weight that the LoRA Block Weight extension reads: a list of three or
 #: more block weights (R, U and X pick random ones) or a preset name such as ALL, MIDD or OUTS.
 BLOCK_WEIGHTS = re.compile(r"(?:[-+]?[\d.]+|[RUX])(?:\s*,\s*(?:[-+]?[\d.]+|[RUX])){2,}|[A-Z][A-Z0-9_]*")
-
-
-def item_key(text: str) -> str:
-    """A comparison key for an item: Danbooru canonical form (case, spaces and underscores folded).
-
-    >>> item_key("Green_Hair") == item_key("green hair")
-    True
-    """
-    from animagine_prompt.tags import canonical
-
-    return canonical(text)
 
 
 def balanced(source: str) -> bool:
