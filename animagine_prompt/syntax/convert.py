@@ -116,8 +116,16 @@ class _Converter:
                 # fold nested brackets into one weight: {{a}} -> (a:1.1025)
                 yield from self.nodes(node.children, child_abs, dst_abs, False)
                 return
-            opening, closing = self.weighted("", child_abs / dst_abs, child_abs, node)
-            new_dst = dst_abs * (child_abs / dst_abs) if (opening or closing) else dst_abs
+            if dst_abs == 0:
+                # inside a zero weight every multiplier gives zero: only an explicit weight
+                # that replaces (ComfyUI) can say something else
+                ratio = 1.0 if child_abs == 0 or not dst.explicit_replaces else math.inf
+                if child_abs != 0 and not dst.explicit_replaces:
+                    self.note(node, f"weight {format_weight(child_abs)} inside a zero weight: {dst.name} reads it as 0")
+            else:
+                ratio = child_abs / dst_abs
+            opening, closing = self.weighted("", ratio, child_abs, node)
+            new_dst = (child_abs if dst_abs == 0 else dst_abs * ratio) if (opening or closing) else dst_abs
             if dst.name == "novelai" and opening:
                 new_dst = dst_abs * 1.05 ** (len(opening) if opening[0] == "{" else -len(opening))
             yield opening

@@ -259,8 +259,7 @@ def _schedules(nodes: tuple[Node, ...], dialect: Dialect, steps: int, hires_step
     if not dialect.schedules:
         return [(steps if hires_steps is None else hires_steps, render(nodes))]
     return [
-        (point, _text_at(nodes, point, steps, hires_steps))
-        for point in _schedule_points(nodes, steps, hires_steps)
+        (point, _text_at(nodes, point, steps, hires_steps)) for point in _schedule_points(nodes, steps, hires_steps)
     ]
 
 
