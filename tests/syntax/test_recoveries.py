@@ -68,3 +68,15 @@ def test_unicode_whitespace_around_a_weight_is_read_as_a1111_reads_it():
     # A1111's weight regex is ":\s*([+-]?[.\d]+)\s*\)" on str: any Unicode whitespace
     frags = parse("(red hair:\u30001.2\u3000)").fragments()
     assert [(f.text, f.weight) for f in frags] == [("red hair", 1.2)]
+
+
+@pytest.mark.parametrize("text", ["[" * 30_000, "(" * 10_000 + "x" + ")" * 10_000, "(a:1." * 5_000])
+def test_deep_nesting_needs_no_recursion_anywhere(text):
+    p = parse(text)
+    assert p.render() == text
+    p.fragments()
+    p.tags()
+    assert isinstance(p.diagnostics, tuple)
+    assert parse(p.canonical()).canonical() == p.canonical()
+    for dst in ("comfy", "novelai"):
+        convert(text, "a1111", dst)
