@@ -3,9 +3,17 @@ regexes; a small driver here runs them.
 
 lark's own driver builds a ``Token`` object per token and calls a wrapper per reduction; on a
 prompt of 50 tags that costs more than the tables themselves. This driver uses the same tables
-and the same per-state lexer regexes (so it accepts exactly the grammar's language) with plain
-tuples for tokens. The grammar accepts every token sequence except end-of-input inside open
-brackets, which the driver closes with zero-width closers: parsing never fails on user text.
+and the same per-state lexer regexes with plain tuples for tokens. Where lark's parser accepts a
+text, the driver builds the same tree; it also accepts two kinds of text that lark rejects
+(tests/syntax/test_lark_differential.py, docs/syntax.md):
+
+- end of input inside open brackets: the driver closes them with zero-width closers;
+- text after a closing bracket that lark's contextual lexer reads in the wrong context
+  (``[]|``): the driver makes a state's only possible reduction before lexing the next token.
+
+Every token sequence the driver builds is one lark's parser accepts, so parsing never fails
+on user text. The tables are read through lark attributes that are not public API: the
+supported lark versions are pinned in pyproject.toml, and an unsupported one fails loudly.
 """
 
 from __future__ import annotations
@@ -61,6 +69,17 @@ class _Tables:
     """
 
     def __init__(self, lark) -> None:
+        try:
+            self._read(lark)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            import lark as lark_module
+
+            raise RuntimeError(
+                f"lark {lark_module.__version__} is not supported by the prompt parser "
+                f"({type(error).__name__}: {error}): install the lark version pinned in pyproject.toml"
+            ) from error
+
+    def _read(self, lark) -> None:
         frontend = lark.parser
         table = frontend.parser.parser.parse_table
         self.start_state = table.start_states["start"]
