@@ -277,12 +277,12 @@ def _drive(tables: _Tables, text: str) -> PromptTree:
                 break
 
 
-def _cache_path(comments: bool) -> str:
-    return str(cache_dir() / f"lark-prompt-{'c' if comments else 'nc'}.cache")
+def _cache_path(comments: bool, braces: bool) -> str:
+    return str(cache_dir() / f"lark-prompt-{'c' if comments else 'nc'}{'' if braces else '-nb'}.cache")
 
 
 @cache
-def get_parser(comments: bool = True):
+def get_parser(comments: bool = True, braces: bool = True):
     """The lark LALR parser for the prompt grammar, built once per process (analysis cached on disk).
 
     >>> get_parser() is get_parser()
@@ -294,26 +294,31 @@ def get_parser(comments: bool = True):
     if not comments:
         # "#" becomes an ordinary character: the HASH token (literal text) takes over.
         grammar += "\n%override COMMENT: /#(?!)/\n"
+    if not braces:
+        # A1111 and ComfyUI have no braces: "{" and "}" are text, and "(a {b) c}" closes at ")".
+        grammar = grammar.replace("{}<#:", "<#:")
+        grammar += "\n%override LBRACE: /\\{(?!)/\n%override RBRACE: /\\}(?!)/\n"
     options = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
     try:
         # lark keys its cache on the grammar and options, so a stale file is never used.
-        return Lark(grammar, cache=_cache_path(comments), **options)
+        return Lark(grammar, cache=_cache_path(comments, braces), **options)
     except OSError:
         return Lark(grammar, **options)
 
 
 @cache
-def _tables(comments: bool) -> _Tables:
-    return _Tables(get_parser(comments))
+def _tables(comments: bool, braces: bool) -> _Tables:
+    return _Tables(get_parser(comments, braces))
 
 
-def parse_tree(text: str, *, comments: bool = True) -> PromptTree:
-    """Parse ``text`` into a lossless tree; never raises on user text.
+def parse_tree(text: str, *, comments: bool = True, braces: bool = True) -> PromptTree:
+    """Parse ``text`` into a lossless tree; never raises on user text. ``braces=False`` reads
+    ``{`` and ``}`` as text (dialects without brace emphasis).
 
     >>> parse_tree("(a:1.2) [b").children[2].closed
     False
     """
     if not text:
         return PromptTree((), (0, 0))
-    tree = _drive(_tables(comments), text)
+    tree = _drive(_tables(comments, braces), text)
     return PromptTree(tree.children, (0, len(text)))

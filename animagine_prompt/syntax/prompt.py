@@ -296,4 +296,6 @@ def parse(text: str, dialect: str | Dialect = "a1111", *, comments: bool = True)
     """
     if not isinstance(text, str):
         raise TypeError(f"prompt must be str, not {type(text).__name__}")
-    return Prompt(text, parse_tree(text, comments=comments), get_dialect(dialect), comments)
+    chosen = get_dialect(dialect)
+    tree = parse_tree(text, comments=comments, braces=chosen.brace is not None)
+    return Prompt(text, tree, chosen, comments)

@@ -80,3 +80,12 @@ def test_deep_nesting_needs_no_recursion_anywhere(text):
     assert parse(p.canonical()).canonical() == p.canonical()
     for dst in ("comfy", "novelai"):
         convert(text, "a1111", dst)
+
+
+@pytest.mark.parametrize("text", ["(a {b) c}", "[x {y] z", "{(a}:1.2)", "(a:1.2{)}"])
+def test_braces_in_a1111_are_text_and_swallow_no_closer(text):
+    from animagine_prompt.compat.a1111 import parse_prompt_attention
+
+    ours = [(f.text, round(f.weight, 6)) for f in parse(text).fragments()]
+    assert ours == [(t, round(w, 6)) for t, w in parse_prompt_attention(text)]
+    assert parse(text).canonical().count("}") == text.count("}")
