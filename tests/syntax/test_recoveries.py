@@ -89,3 +89,18 @@ def test_braces_in_a1111_are_text_and_swallow_no_closer(text):
     ours = [(f.text, round(f.weight, 6)) for f in parse(text).fragments()]
     assert ours == [(t, round(w, 6)) for t, w in parse_prompt_attention(text)]
     assert parse(text).canonical().count("}") == text.count("}")
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a \udfff b, (c\ud800:1.2), [d|\udc80]", "\ud83d(x)"])
+def test_lone_surrogates_pass_through_every_layer(text):
+    from animagine_prompt.lint import lint
+    from animagine_prompt.tokens import plan
+
+    p = parse(text)
+    assert p.render() == text
+    p.fragments()
+    p.tags()
+    assert parse(p.canonical()).canonical() == p.canonical()
+    convert(text, "a1111", "novelai")
+    assert plan(text).token_count > 0
+    lint(text, text)
