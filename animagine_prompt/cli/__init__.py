@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import argparse
 import importlib
+import os
 import sys
 from collections.abc import Sequence
 
+from animagine_prompt._textinput import check_arguments
 from animagine_prompt.errors import AnimaginePromptError
 
 __all__ = ["COMMANDS", "main"]
@@ -61,6 +63,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     only = next((a for a in args_list if not a.startswith("-")), None)
     parser = _build_parser(only if only in COMMANDS else None)
     try:
+        check_arguments(args_list)
         args = parser.parse_args(args_list)
         return int(args._run(args) or 0)
     except AnimaginePromptError as exc:
@@ -71,6 +74,28 @@ def main(argv: Sequence[str] | None = None) -> int:
         return 130
     except BrokenPipeError:
         return 0
+    except OSError as exc:  # the system refused a read or write: disk full, permissions, a vanished file
+        where = f": {exc.filename}" if exc.filename else ""
+        print(f"error: {exc.strerror or exc}{where}", file=sys.stderr)
+        return 2
+    except Exception as exc:  # noqa: BLE001 - the last line of defence: a bug, said in one line, not exit 1 ("findings")
+        if os.environ.get(TRACEBACK_VARIABLE):
+            raise
+        print(_bug_message(exc, only if only in COMMANDS else None), file=sys.stderr)
+        return 2
+
+
+#: Set to any value to see the traceback of an unexpected error instead of the one-line message.
+TRACEBACK_VARIABLE = "ANIMAGINE_PROMPT_TRACEBACK"
+
+
+def _bug_message(exc: BaseException, command: str | None) -> str:
+    detail = " ".join(str(exc).split())[:200]
+    what = f"{type(exc).__name__}: {detail}" if detail else type(exc).__name__
+    return (
+        f"error: internal error in '{command or 'animagine-prompt'}' ({what}); this is a bug: please report it "
+        f"with the command and input that caused it (set {TRACEBACK_VARIABLE}=1 to see the traceback)"
+    )
 
 
 if __name__ == "__main__":

@@ -16,6 +16,7 @@ from typing import Any
 
 from animagine_prompt._datafiles import Located, load_data
 from animagine_prompt._files import write_atomic
+from animagine_prompt._textinput import check_text, read_stdin
 from animagine_prompt.errors import InputError, UsageError
 
 __all__ = ["FILE_SUFFIXES", "Location", "PromptRecord", "Source", "read_sources", "write_atomic"]
@@ -174,18 +175,16 @@ def read_sources(items: Sequence[str], *, negative: str | None = None, stdin: An
     prompts: list[PromptRecord] = []
     for item in items:
         if item == "-":
-            import sys
-
-            stream = stdin if stdin is not None else sys.stdin
-            sources.append(Source.parse_txt(stream.read(), path="-", kind="stdin"))
+            sources.append(Source.parse_txt(read_stdin(stdin), path="-", kind="stdin"))
             continue
         path = Path(item)
-        if _exists(path):
+        # Path("") is the current folder: a blank argument is an (empty) prompt, folders are linted only when named
+        if item.strip() and _exists(path):
             sources.extend(_read_path(path))
         elif path.suffix.lower() in FILE_SUFFIXES and "," not in item and "\n" not in item:
             raise InputError("no such file; check the path (a prompt is linted when it is not a file name)", path=item)
         else:
-            prompts.append(PromptRecord(len(prompts), item, negative))
+            prompts.append(PromptRecord(len(prompts), check_text(item, "the prompt"), negative))
     if negative is not None and not prompts:
         raise UsageError("--negative applies to prompts given as arguments; put negatives in the files")
     if prompts:
