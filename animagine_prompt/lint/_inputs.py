@@ -6,11 +6,12 @@ written back into the same place without touching the rest of the file.
 
 from __future__ import annotations
 
+import codecs
 import json
 import os
 import re
 from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
@@ -87,6 +88,8 @@ class Source:
     kind: str
     text: str | None
     records: tuple[PromptRecord, ...]
+    #: Whether the file starts with a UTF-8 byte order mark (kept when it is rewritten; not in ``text``).
+    bom: bool = False
 
     @property
     def writable(self) -> bool:
@@ -173,6 +176,7 @@ def read_sources(items: Sequence[str], *, negative: str | None = None, stdin: An
         raise UsageError("nothing to lint: give a prompt, a file, a folder or - for stdin")
     sources: list[Source] = []
     prompts: list[PromptRecord] = []
+    seen: set[str] = set()  # real paths read so far: a file reached twice (a link beside it) is linted once
     for item in items:
         if item == "-":
             sources.append(Source.parse_txt(read_stdin(stdin), path="-", kind="stdin"))
@@ -180,7 +184,7 @@ def read_sources(items: Sequence[str], *, negative: str | None = None, stdin: An
         path = Path(item)
         # Path("") is the current folder: a blank argument is an (empty) prompt, folders are linted only when named
         if item.strip() and _exists(path):
-            sources.extend(_read_path(path))
+            sources.extend(_read_path(path, seen))
         elif path.suffix.lower() in FILE_SUFFIXES and "," not in item and "\n" not in item:
             raise InputError("no such file; check the path (a prompt is linted when it is not a file name)", path=item)
         else:
@@ -199,12 +203,12 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _read_path(path: Path) -> Iterator[Source]:
-    if path.is_dir():
-        for child in sorted(_walk(path)):
-            yield _read_file(child)
-    else:
-        yield _read_file(path)
+def _read_path(path: Path, seen: set[str]) -> Iterator[Source]:
+    for file in sorted(_walk(path)) if path.is_dir() else [path]:
+        real = os.path.realpath(file)
+        if real not in seen:
+            seen.add(real)
+            yield _read_file(file)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -230,10 +234,12 @@ def _read_file(path: Path) -> Source:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=path) from None
     if suffix == ".txt":
-        return Source.parse_txt(text, path=str(path))
-    if suffix == ".json":
-        return _read_json(text, str(path))
-    return _read_yaml(text, str(path))
+        source = Source.parse_txt(text, path=str(path))
+    elif suffix == ".json":
+        source = _read_json(text, str(path))
+    else:
+        source = _read_yaml(text, str(path))
+    return replace(source, bom=data.startswith(codecs.BOM_UTF8))
 
 
 def _read_json(text: str, path: str) -> Source:
