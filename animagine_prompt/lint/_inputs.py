@@ -6,6 +6,7 @@ written back into the same place without touching the rest of the file.
 
 from __future__ import annotations
 
+import bisect
 import codecs
 import json
 import os
@@ -19,6 +20,7 @@ from animagine_prompt._datafiles import Located, load_data
 from animagine_prompt._files import write_atomic
 from animagine_prompt._textinput import check_text, read_stdin
 from animagine_prompt.errors import InputError, UsageError
+from animagine_prompt.lint._scalars import LineIndex, block_literal, segments
 
 __all__ = ["FILE_SUFFIXES", "Location", "PromptRecord", "Source", "read_sources", "write_atomic"]
 
@@ -33,10 +35,13 @@ class Location:
     """Where a prompt's text sits in its file: offsets, 1-based line and column of its start.
 
     ``verbatim`` says whether ``file_text[start:end]`` is exactly the prompt (a .txt line, an
-    unescaped string), so a finding's offset maps to a file column by adding ``start``.
+    unescaped string), so a finding's offset maps to a file column by adding ``start``. Other
+    strings (escapes, YAML blocks and folded lines) carry ``segments`` that line them up with the file.
 
     >>> Location(10, 15, 2, 3, True).position("a\\nb", 2)  # 'b' starts line 3
     (3, 1)
+    >>> Location(0, 20, 1, 4, False, segments=((0, 2, 3), (5, 3, 3))).position("a, b\\nc,, d", 6)
+    (3, 4)
     """
 
     start: int
@@ -44,8 +49,15 @@ class Location:
     line: int
     column: int
     verbatim: bool
-    #: How a replacement is written back: ``raw``, ``json`` (a quoted JSON string) or ``yaml``.
+    #: How a replacement is written back: ``raw``, ``quoted`` (escaped, between double quotes),
+    #: ``single`` (between YAML single quotes), ``json`` (a quoted JSON string), ``yaml`` (a plain
+    #: YAML string where it can be one) or ``block`` (a YAML literal block).
     style: str = "raw"
+    #: ``(offset in the prompt, line, column)`` runs of a prompt that is not verbatim in the file.
+    segments: tuple[tuple[int, int, int], ...] = ()
+    #: A YAML block's indentation and the file's line break, to write a block back as one.
+    indent: int = 0
+    newline: str = "\n"
 
     def position(self, prompt: str, offset: int) -> tuple[int, int]:
         """The 1-based (line, column) in the file of ``offset`` within the prompt.
@@ -53,6 +65,12 @@ class Location:
         >>> Location(4, 9, 1, 5, True).position("ab\\ncd", 4)
         (2, 2)
         """
+        if self.segments:
+            index = bisect.bisect_right(self.segments, offset, key=lambda s: s[0]) - 1
+            if index < 0:
+                return self.line, self.column
+            at, line, column = self.segments[index]
+            return line, column + offset - at
         if not self.verbatim:
             return self.line, self.column
         before = prompt[:offset]
@@ -124,9 +142,21 @@ class Source:
         return cls(path, kind, text, tuple(records))
 
     def rewrite(self, fixed: Mapping[int, tuple[str, str | None]]) -> str:
-        """The file text with the prompts of the given record indexes replaced."""
+        """The file text with the prompts of the given record indexes replaced, each written in
+        its own style where it can be (a YAML block stays a block); the result is read back to
+        make sure it holds exactly the new prompts and nothing else changed.
+        """
         if self.text is None:
             raise InputError("this input cannot be rewritten", path=self.path)
+        text = self._edited(fixed, keep_style=True)
+        if self.kind in ("yaml", "json") and not self._holds(text, fixed):
+            text = self._edited(fixed, keep_style=False)  # every changed string as a quoted string
+            if not self._holds(text, fixed):
+                raise InputError("the fixes cannot be written back into this file; apply them by hand", path=self.path)
+        return text
+
+    def _edited(self, fixed: Mapping[int, tuple[str, str | None]], *, keep_style: bool) -> str:
+        assert self.text is not None
         edits: list[tuple[Location, str]] = []
         for record in self.records:
             if record.index not in fixed:
@@ -137,16 +167,27 @@ class Source:
                 (record.negative_at, record.negative, negative),
             ):
                 if at is not None and new is not None and new != old:
-                    edits.append((at, _encode(new, at)))
+                    edits.append((at, _encode(new, at, keep_style)))
         text = self.text
         for at, new in sorted(edits, key=lambda e: e[0].start, reverse=True):
             text = text[: at.start] + new + text[at.end :]
         return text
 
+    def _holds(self, text: str, fixed: Mapping[int, tuple[str, str | None]]) -> bool:
+        try:
+            again = (_read_json if self.kind == "json" else _read_yaml)(text, self.path or "")
+        except InputError:
+            return False
+        wanted = [fixed.get(r.index, (r.prompt, r.negative)) for r in self.records]
+        return [(r.prompt, r.negative) for r in again.records] == wanted
 
-def _encode(value: str, at: Location) -> str:
-    if at.style == "json":
+
+def _encode(value: str, at: Location, keep_style: bool = True) -> str:
+    if at.style == "json" or (not keep_style and at.style in ("yaml", "block")):
         return json.dumps(value, ensure_ascii=False)
+    if at.style == "block":
+        block = block_literal(value, at.indent, at.newline)
+        return json.dumps(value, ensure_ascii=False) if block is None else block
     if at.style == "yaml":
         import yaml
 
@@ -159,6 +200,10 @@ def _encode(value: str, at: Location) -> str:
         return json.dumps(value, ensure_ascii=False)
     if "\n" in value:
         raise InputError("a fix would put a line break into a one-line prompt")
+    if at.style == "quoted":  # inside double quotes, JSON's escapes are also YAML's
+        return json.dumps(value, ensure_ascii=False)[1:-1]
+    if at.style == "single":
+        return value.replace("'", "''")
     return value
 
 
@@ -244,24 +289,24 @@ def _read_file(path: Path) -> Source:
 
 def _read_json(text: str, path: str) -> Source:
     data = load_data(text, "json", path=path, located=True)
+    lines = LineIndex(text)
 
     def locate(value: Any) -> Location | None:
         if not isinstance(value, Located):
             return None
         start, end = value.start, value.end
-        verbatim = text[start + 1 : end - 1] == value
         line, column = value.line, value.column + 1  # the first character after the quote
-        return (
-            Location(start, end, line, column, verbatim, "json")
-            if not verbatim
-            else Location(start + 1, end - 1, line, column, True, "raw")
-        )
+        if text[start + 1 : end - 1] == value:
+            return Location(start + 1, end - 1, line, column, True, "quoted")
+        return Location(start, end, line, column, False, "json", segments(text, start, end, value, '"', lines))
 
     return Source(path, "json", text, tuple(_records(data, path, locate)))
 
 
 def _read_yaml(text: str, path: str) -> Source:
     data = load_data(text, "yaml", path=path, located=True)
+    lines = LineIndex(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
 
     def locate(value: Any) -> Location | None:
         if not isinstance(value, Located):
@@ -271,11 +316,21 @@ def _read_yaml(text: str, path: str) -> Source:
         if value.style is None and text[start:end] == value:
             return Location(start, end, line, column, True, "yaml")
         if value.style in ("'", '"') and text[start + 1 : end - 1] == value:
-            return Location(start + 1, end - 1, line, column + 1, True, "raw")
-        # Block scalars end at the start of the next line: keep that line break.
-        if value.style in ("|", ">") and end > start and text[end - 1] == "\n":
-            end -= 1
-        return Location(start, end, line, column, False, "json")
+            return Location(start + 1, end - 1, line, column + 1, True, "quoted" if value.style == '"' else "single")
+        runs = segments(text, start, end, value, value.style, lines)
+        if value.style in ("'", '"') and "\n" not in text[start:end] and "\n" not in value:
+            # one line with escapes: rewritten between its own quotes
+            style = "quoted" if value.style == '"' else "single"
+            return Location(start + 1, end - 1, line, column + 1, False, style, runs)
+        if value.style not in ("|", ">"):
+            return Location(start, end, line, column, False, "json", runs)
+        # A block ends at the start of the line after it: keep that line break.
+        for ending in ("\r\n", "\n"):
+            if text.endswith(ending, start, end):
+                end -= len(ending)
+                break
+        indent = runs[0][2] - 1 if runs else 2
+        return Location(start, end, line, column, False, "block", runs, indent, newline)
 
     return Source(path, "yaml", text, tuple(_records(data, path, locate)))
 
