@@ -35,7 +35,7 @@ COMMANDS: dict[str, str] = {
 }
 
 
-def _build_parser(only: str | None) -> argparse.ArgumentParser:
+def _build_parser(only: str | None) -> tuple[argparse.ArgumentParser, dict[str, argparse.ArgumentParser]]:
     parser = argparse.ArgumentParser(
         prog="animagine-prompt",
         description="Write, lint and preview prompts for Animagine XL and other anime SDXL models.",
@@ -45,6 +45,7 @@ def _build_parser(only: str | None) -> argparse.ArgumentParser:
     parser.add_argument("--version", action="version", version=f"%(prog)s {__version__}")
     sub = parser.add_subparsers(dest="command", metavar="COMMAND")
     sub.required = True
+    commands: dict[str, argparse.ArgumentParser] = {}
     for name, module_name in COMMANDS.items():
         if only is not None and name != only:
             # Listed for --help without importing the module.
@@ -54,17 +55,21 @@ def _build_parser(only: str | None) -> argparse.ArgumentParser:
         command = sub.add_parser(name, help=module.HELP, description=module.HELP)
         module.add_arguments(command)
         command.set_defaults(_run=module.run)
-    return parser
+        commands[name] = command
+    return parser, commands
 
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; returns the exit code (0 clean, 1 findings, 2 usage or input error)."""
     args_list = list(sys.argv[1:] if argv is None else argv)
     only = next((a for a in args_list if not a.startswith("-")), None)
-    parser = _build_parser(only if only in COMMANDS else None)
+    parser, commands = _build_parser(only if only in COMMANDS else None)
     try:
         check_arguments(args_list)
-        args = parser.parse_args(args_list)
+        args, unknown = parser.parse_known_args(args_list)
+        if unknown:
+            # the subcommand's own usage, which lists the options it has (exits 2)
+            commands.get(args.command, parser).error(f"unrecognized arguments: {' '.join(unknown)}")
         return int(args._run(args) or 0)
     except AnimaginePromptError as exc:
         print(f"error: {exc}", file=sys.stderr)
