@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="*",
         metavar="PROMPT|FILE|DIR|-",
-        help="prompt text, .txt/.yaml/.json/.png files, folders (searched recursively), or - for stdin",
+        help="prompt text, .txt/.yaml/.json/.jsonl/.png files, folders (searched recursively), or - for stdin",
     )
     parser.add_argument("--negative", metavar="TEXT", help="a negative prompt to lint with the prompt arguments")
     parser.add_argument(

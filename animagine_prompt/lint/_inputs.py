@@ -1,4 +1,4 @@
-"""Where prompts come from: arguments, stdin, .txt/.yaml/.json/.png files and folders of them.
+"""Where prompts come from: arguments, stdin, .txt/.yaml/.json/.jsonl/.png files and folders of them.
 
 Each :class:`Source` keeps the file text and where every prompt sits in it, so fixes can be
 written back into the same place without touching the rest of the file.
@@ -11,7 +11,7 @@ import codecs
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
+from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
@@ -24,7 +24,7 @@ from animagine_prompt.lint._scalars import LineIndex, block_literal, segments
 
 __all__ = ["FILE_SUFFIXES", "Location", "PromptRecord", "Source", "read_sources", "write_atomic"]
 
-FILE_SUFFIXES = (".txt", ".yaml", ".yml", ".json", ".png")
+FILE_SUFFIXES = (".txt", ".yaml", ".yml", ".json", ".jsonl", ".png")
 _NEGATIVE = "Negative prompt:"
 # The settings line A1111 writes after the prompts: "Steps: 20, Sampler: Euler a, ..."
 _PARAMS = re.compile(r"^Steps: \d+,")
@@ -112,7 +112,7 @@ class Source:
     @property
     def writable(self) -> bool:
         """Whether fixes can be written back (files of text; not PNG, arguments or stdin)."""
-        return self.path is not None and self.kind in ("txt", "yaml", "json")
+        return self.path is not None and self.kind in ("txt", "yaml", "json", "jsonl")
 
     @property
     def display_path(self) -> str | None:
@@ -149,7 +149,7 @@ class Source:
         if self.text is None:
             raise InputError("this input cannot be rewritten", path=self.path)
         text = self._edited(fixed, keep_style=True)
-        if self.kind in ("yaml", "json") and not self._holds(text, fixed):
+        if self.kind in ("yaml", "json", "jsonl") and not self._holds(text, fixed):
             text = self._edited(fixed, keep_style=False)  # every changed string as a quoted string
             if not self._holds(text, fixed):
                 raise InputError("the fixes cannot be written back into this file; apply them by hand", path=self.path)
@@ -175,7 +175,7 @@ class Source:
 
     def _holds(self, text: str, fixed: Mapping[int, tuple[str, str | None]]) -> bool:
         try:
-            again = (_read_json if self.kind == "json" else _read_yaml)(text, self.path or "")
+            again = _READERS[self.kind](text, self.path or "")
         except InputError:
             return False
         wanted = [fixed.get(r.index, (r.prompt, r.negative)) for r in self.records]
@@ -267,7 +267,9 @@ def _walk(folder: Path) -> Iterator[Path]:
 def _read_file(path: Path) -> Source:
     suffix = path.suffix.lower()
     if suffix not in FILE_SUFFIXES:
-        raise InputError(f"unsupported file type {suffix or '(none)'!r}; use .txt, .yaml, .json or .png", path=path)
+        raise InputError(
+            f"unsupported file type {suffix or '(none)'!r}; use .txt, .yaml, .json, .jsonl or .png", path=path
+        )
     try:
         if suffix == ".png":
             return _read_png(path)
@@ -282,6 +284,8 @@ def _read_file(path: Path) -> Source:
         source = Source.parse_txt(text, path=str(path))
     elif suffix == ".json":
         source = _read_json(text, str(path))
+    elif suffix == ".jsonl":
+        source = _read_jsonl(text, str(path))
     else:
         source = _read_yaml(text, str(path))
     return replace(source, bom=data.startswith(codecs.BOM_UTF8))
@@ -289,6 +293,10 @@ def _read_file(path: Path) -> Source:
 
 def _read_json(text: str, path: str) -> Source:
     data = load_data(text, "json", path=path, located=True)
+    return Source(path, "json", text, tuple(_records(data, path, _json_locator(text))))
+
+
+def _json_locator(text: str) -> Callable[[Any], Location | None]:
     lines = LineIndex(text)
 
     def locate(value: Any) -> Location | None:
@@ -300,7 +308,7 @@ def _read_json(text: str, path: str) -> Source:
             return Location(start + 1, end - 1, line, column, True, "quoted")
         return Location(start, end, line, column, False, "json", segments(text, start, end, value, '"', lines))
 
-    return Source(path, "json", text, tuple(_records(data, path, locate)))
+    return locate
 
 
 def _read_yaml(text: str, path: str) -> Source:
@@ -335,6 +343,39 @@ def _read_yaml(text: str, path: str) -> Source:
     return Source(path, "yaml", text, tuple(_records(data, path, locate)))
 
 
+def _read_jsonl(text: str, path: str) -> Source:
+    """One JSON prompt string or ``{"prompt": ...}`` object per line (the batch file format)."""
+    records: list[PromptRecord] = []
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        start, offset = offset, offset + len(line)
+        if not line.strip():
+            continue
+        try:
+            data = load_data(line, "json", path=path, located=True)
+            (record,) = _records([data], path, _json_locator(line))
+        except InputError as exc:  # the reader counts lines within the one line it was given
+            raise InputError(exc.reason, path=path, line=number) from None
+        records.append(
+            PromptRecord(
+                len(records),
+                record.prompt,
+                record.negative,
+                _moved(record.prompt_at, start, number),
+                _moved(record.negative_at, start, number),
+            )
+        )
+    return Source(path, "jsonl", text, tuple(records))
+
+
+def _moved(at: Location | None, offset: int, line: int) -> Location | None:
+    """A location found in one line read on its own, placed in the file."""
+    if at is None:
+        return None
+    shifted = tuple((value_at, line, column) for value_at, _, column in at.segments)
+    return replace(at, start=at.start + offset, end=at.end + offset, line=line, segments=shifted)
+
+
 def _records(data: Any, path: str, locate: Any) -> Iterator[PromptRecord]:
     items = data if isinstance(data, list) else [data] if isinstance(data, dict) else None
     if items is None:
@@ -366,3 +407,6 @@ def _read_png(path: Path) -> Source:
     record = record_from_texts(read_png_text_file(path), path=path)
     negative = record.negative_prompt or None
     return Source(str(path), "png", None, (PromptRecord(0, record.prompt, negative),))
+
+
+_READERS = {"json": _read_json, "jsonl": _read_jsonl, "yaml": _read_yaml}

@@ -240,3 +240,18 @@ def test_a_fix_that_needs_escaping_in_json_stays_valid_json(tmp_path: Path) -> N
     (source,) = read_sources([str(path)])
     new = source.rewrite({0: ('say "hi" \\(x\\)', None)})
     assert json.loads(new) == ['say "hi" \\(x\\)']
+
+
+def test_jsonl_files_are_linted_and_fixed_in_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text('"1girl,, smile"\n\n{"prompt": "a\\\\nb,, c", "negative_prompt": "x,, y", "steps": 28}\n')
+    assert _places(path, capsys) == ["1:7", "3:18", "3:46"]
+    assert main(["lint", "--fix", str(path)]) == 0
+    assert path.read_text() == '"1girl, smile"\n\n{"prompt": "a\\\\nb, c", "negative_prompt": "x, y", "steps": 28}\n'
+
+
+def test_jsonl_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text('"a"\n"b", "c"\n')
+    with pytest.raises(InputError, match=r"batch.jsonl:2: invalid JSON"):
+        read_sources([str(path)])
