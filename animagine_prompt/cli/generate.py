@@ -63,6 +63,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default ./outputs)")
     output.add_argument("--dry-run", action="store_true", help="print the plan and exit; load no model")
     output.add_argument("--no-progress", action="store_true", help="no progress display")
+    output.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show the model libraries' own loading bars, notices and warnings",
+    )
 
 
 def _add_lcm_expand_arguments(parser: argparse.ArgumentParser) -> None:
@@ -290,12 +296,22 @@ class _ImageMaker:
     """Loads the model once and turns a job into PNG bytes with its metadata."""
 
     def __init__(self, args: argparse.Namespace, device: str | None) -> None:
-        from animagine_prompt.pipeline import load
+        import warnings
 
+        self.verbose = bool(args.verbose)
+        if not self.verbose:
+            _quiet_libraries()
         vae = _vae(args)
         vae = None if vae.lower() == "none" else vae
         self.model = args.model or _DEFAULT_MODEL
-        self.pipe = load(self.model, vae=vae, device=device or args.device, dtype=args.dtype, lora_dir=args.lora_dir)
+        with warnings.catch_warnings():
+            if not self.verbose:
+                warnings.simplefilter("ignore")  # the libraries' notices while loading, not ours
+            from animagine_prompt.pipeline import load
+
+            self.pipe = load(
+                self.model, vae=vae, device=device or args.device, dtype=args.dtype, lora_dir=args.lora_dir
+            )
         # our progress display replaces diffusers' per-call bars
         self.pipe.pipe.set_progress_bar_config(disable=True)
         if args.expand_model:
@@ -314,7 +330,8 @@ class _ImageMaker:
         shown: set[str] = set()
         for w in caught:
             if not issubclass(w.category, LcmSettingsWarning):
-                warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+                if self.verbose:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
             elif str(w.message) not in shown:
                 shown.add(str(w.message))
                 print(f"warning: {w.message}", file=sys.stderr)
@@ -346,6 +363,22 @@ class _ImageMaker:
             expand=s.expand,
         )
         return generation.png(0, model=self.model)
+
+
+def _quiet_libraries() -> None:
+    """Keep the loading bars and notices of transformers, diffusers and the hub client out of the
+    command's own display (``--verbose`` lets them through)."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    from diffusers.utils import logging as diffusers_logging
+
+    diffusers_logging.set_verbosity_error()
+    diffusers_logging.disable_progress_bar()
+    from huggingface_hub.utils import disable_progress_bars
+
+    disable_progress_bars()
 
 
 def _make_all(batch, share, maker: _ImageMaker, *, show: bool) -> None:
