@@ -20,7 +20,7 @@ from animagine_prompt._datafiles import Located, load_data
 from animagine_prompt._files import write_atomic
 from animagine_prompt._textinput import check_text, read_stdin
 from animagine_prompt.errors import InputError, UsageError
-from animagine_prompt.lint._scalars import LineIndex, block_literal, segments
+from animagine_prompt.lint._scalars import LineIndex, block_literal, line_starts, segments
 
 __all__ = ["FILE_SUFFIXES", "Location", "PromptRecord", "Source", "read_sources", "write_atomic"]
 
@@ -73,10 +73,10 @@ class Location:
             return line, column + offset - at
         if not self.verbatim:
             return self.line, self.column
-        before = prompt[:offset]
-        newlines = before.count("\n")
+        starts = line_starts(prompt)
+        newlines = bisect.bisect_right(starts, offset) - 1
         if newlines:
-            return self.line + newlines, offset - before.rfind("\n")
+            return self.line + newlines, offset - starts[newlines] + 1
         return self.line, self.column + offset
 
 

@@ -12,8 +12,9 @@ from __future__ import annotations
 import bisect
 import re
 from collections.abc import Sequence
+from functools import lru_cache
 
-__all__ = ["LineIndex", "Segment", "block_literal", "segments"]
+__all__ = ["LineIndex", "Segment", "block_literal", "line_bounds", "line_starts", "segments"]
 
 #: ``(offset in the value, line, column)``: from that offset on, value characters follow file columns one for one.
 Segment = tuple[int, int, int]
@@ -26,6 +27,29 @@ _ESCAPES = {
 _GAP = 8
 
 
+@lru_cache(maxsize=16)
+def line_starts(text: str) -> tuple[int, ...]:
+    """The offset where each line of ``text`` starts, computed once per text (findings of one
+    prompt share it: counting line breaks again for each would be quadratic on long prompts).
+
+    >>> line_starts("ab\\ncd\\n")
+    (0, 3, 6)
+    """
+    return (0, *(m.end() for m in re.finditer("\n", text)))
+
+
+def line_bounds(text: str, offset: int) -> tuple[int, int]:
+    """Start and end (before its line break) of the line of ``text`` that holds ``offset``.
+
+    >>> line_bounds("ab\\ncd", 4)
+    (3, 5)
+    """
+    starts = line_starts(text)
+    index = bisect.bisect_right(starts, offset) - 1
+    end = starts[index + 1] - 1 if index + 1 < len(starts) else len(text)
+    return starts[index], end
+
+
 class LineIndex:
     """1-based line and column of character offsets in a text (built once per file).
 
@@ -34,7 +58,7 @@ class LineIndex:
     """
 
     def __init__(self, text: str) -> None:
-        self.starts = [0] + [m.end() for m in re.finditer("\n", text)]
+        self.starts = line_starts(text)
 
     def at(self, offset: int) -> tuple[int, int]:
         """The (line, column) of ``offset``."""

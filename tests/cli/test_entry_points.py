@@ -131,3 +131,10 @@ def test_the_installed_command_never_prints_a_traceback(tmp_path: Path) -> None:
     )
     assert out.returncode == 2
     assert b"Traceback" not in out.stderr and out.stderr.startswith(b"error: ")
+
+
+def test_plan_reads_a_lone_surrogate_as_one_unknown_character() -> None:
+    from animagine_prompt import plan
+
+    assert plan("1girl, \ud800 smile").token_count == plan("1girl, \ufffd smile").token_count
+    assert plan("\ud800").token_count == plan("\ufffd").token_count

@@ -11,6 +11,7 @@ from typing import Any
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._report import Entry, Report
+from animagine_prompt.lint._scalars import line_bounds
 
 __all__ = ["Segment", "render", "segments", "summary_segments"]
 
@@ -53,9 +54,7 @@ def entry_segments(entry: Entry) -> Iterator[Segment]:
     finding = entry.finding
     start, end = finding.span
     text = entry.text
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = line_bounds(text, start)
     shown_start, shown_end = _window(line_start, line_end, start, end)
     before = _MORE if shown_start > line_start else ""
     after = _MORE if shown_end < line_end else ""
