@@ -33,32 +33,41 @@ def _load_scorecard():  # noqa: ANN202 - a module loaded from its path
 
 sc = _load_scorecard()
 
-#: (rule, target) -> why the rule is still short of it. Each names what the rule gets wrong.
-KNOWN_GAPS: dict[tuple[str, str], str] = {
-    # `;)` (the Danbooru emoticon tag) is reported as a stray bracket, though A1111 keeps it as text.
-    ("S002", "precision"): "emoticon tags ending in ')' are reported",
-    # `(smile:inf)` and `(smile:nan)` are taken as weights.
-    ("S003", "recall"): "non-finite weights are not reported",
-    # `((smile:1.8))` multiplies to 2.18 but is not reported.
-    ("S008", "recall"): "an explicit weight inside emphasis is not multiplied out",
-    # `1girl break 1boy`: a lowercase break inside an item.
-    ("S010", "recall"): "break inside an item is not reported",
-    # `highres absurdres detailed`, `(fennec ears fox ears:1.1)`: single-word tags and weighted items.
-    ("S103", "recall"): "run-together single-word tags and items inside weights are not reported",
-    # `<lora:name:1:1,0,0,...>` block weights are valid for the LoRA Block Weight extension.
-    ("S104", "precision"): "LoRA block weights are reported as malformed",
-    # `kafka_(honkai:_star_rail)`: the Danbooru form with a colon in the qualifier.
-    ("T001", "recall"): "Danbooru-form qualifiers with underscores are not reported",
-    ("T002", "recall"): "Danbooru-form qualifiers with underscores are not reported",
-    # `2boy` has no correction.
-    ("T003", "recall"): "near-miss subject counts such as 2boy are not corrected",
-    # Regions repeat their subject count; repeats inside one item's phrase are missed.
-    ("T005", "precision"): "repeats across AND and BREAK regions are reported",
-    ("T005", "recall"): "repeats inside run-on items are missed",
-    # `lowres` in both prompts is not reported.
-    ("T006", "recall"): "meta tags such as lowres are not compared",
-    # `2girls, long hair, short hair` and hair per region are reported.
-    ("T007", "precision"): "hair length is compared across several people and regions",
+#: Where a gap shows: on the written prompts alone, on the whole corpus, or on both.
+WRITTEN, WHOLE, BOTH = "written", "whole", "both"
+
+#: (rule, target) -> (what the rule gets wrong, where it shows). The examples are corpus cases.
+KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {
+    # `text` (wanted by a newspaper style) and `illustration` in a photo's negative are called
+    # quality tags; `(masterpiece:0)` in a negative is switched off, not misplaced.
+    ("P001", "precision"): ("preset words that are also content tags are reported", WHOLE),
+    # The `;)` emoticon tag; and `[artist:ask(askzy]`, where A1111 closes `[` and `(` on
+    # separate stacks, so the `]` is no stray.
+    ("S002", "precision"): ("emoticons and ] after an unclosed ( are reported", BOTH),
+    # `(smile:inf)`, `(smile:nan)`.
+    ("S003", "recall"): ("non-finite weights are taken as weights", BOTH),
+    # `((smile:1.8))` multiplies to 2.18.
+    ("S008", "recall"): ("an explicit weight inside emphasis is not multiplied out", BOTH),
+    # `1girl break 1boy`.
+    ("S010", "recall"): ("a lowercase break inside an item is missed", BOTH),
+    # Real 71 schedules on purpose throughout (`[a::0.6]`, `[b:0.4]`).
+    ("S011", "precision"): ("deliberate [to:when] schedules are reported as weights", WHOLE),
+    # `highres absurdres detailed`, `(fennec ears fox ears:1.1)`.
+    ("S103", "recall"): ("single-word tags, and items inside weights, are not split", BOTH),
+    # `<lora:name:1:1,0,0,...>` (LoRA Block Weight lists).
+    ("S104", "precision"): ("LoRA block weights are reported as malformed", BOTH),
+    # `kafka_(honkai:_star_rail)`, `crane (machine)`, `space ishtar (first ascension) (fate)`.
+    ("T001", "recall"): ("Danbooru forms, general-tag qualifiers and stacked qualifiers are missed", BOTH),
+    # `kafka_(honkai:_star_rail)`.
+    ("T002", "recall"): ("Danbooru-form character tags with a colon are missed", WRITTEN),
+    # `2boy`, `jpegartifacts`, `wort quality`, `1girls`, `ltra-detailed`.
+    ("T003", "recall"): ("run-together words and near-miss counts get no correction", BOTH),
+    # `1girl` per AND region or Regional Prompter BREAK region, a tag in both branches of a schedule.
+    ("T005", "precision"): ("repeats across AND/BREAK regions and schedule branches are reported", BOTH),
+    # `2girls, long hair, short hair`, hair per region, an expression chart's faces.
+    ("T007", "precision"): ("pairs are compared across people, regions and chart panels", BOTH),
+    # `cowboy shot` with `full body`.
+    ("T007", "recall"): ("cowboy shot is not compared with the other framings", WHOLE),
 }
 
 
@@ -87,27 +96,51 @@ def test_written_labels_match_their_text() -> None:
     assert sc.check_spans(_written()) == []
 
 
-def test_real_prompt_labels_are_unique_and_match() -> None:
+def test_real_prompts_are_all_labelled_once() -> None:
     cases = _real()
     rows = [json.loads(line) for line in sc.REAL_PROMPTS.read_text(encoding="utf-8").splitlines() if line.strip()]
-    lines = [int(c.id.split(":")[1]) for c in cases]
-    assert len(set(lines)) == len(lines) and set(lines) <= set(range(1, len(rows) + 1))
+    assert sorted(int(c.id.split(":")[1]) for c in cases) == list(range(1, len(rows) + 1))
     assert sc.check_spans(cases) == []
 
 
-def _check(card, full: bool) -> None:  # noqa: ANN001
+def test_corpus_has_at_least_300_prompts() -> None:
+    assert len(_written()) + len(_real()) >= 300
+
+
+def _check(card, scope: str) -> None:  # noqa: ANN001
     failures = card.failures()
-    new = {key: why for key, why in failures.items() if key not in KNOWN_GAPS}
+    expected = {key for key, (_, where) in KNOWN_GAPS.items() if where in (scope, BOTH)}
+    new = {key: why for key, why in failures.items() if key not in expected}
     assert not new, f"below target (fix the rule, or list it in KNOWN_GAPS with the reason): {new}"
-    if full:
-        closed = sorted(key for key in KNOWN_GAPS if key not in failures)
-        assert not closed, f"these gaps are closed: remove them from KNOWN_GAPS: {closed}"
+    closed = sorted(expected - set(failures))
+    assert not closed, f"these gaps are closed on the {scope} corpus: update KNOWN_GAPS: {closed}"
 
 
 def test_written_prompts_meet_targets() -> None:
-    _check(sc.score(_written()), full=False)
+    _check(sc.score(_written()), WRITTEN)
 
 
 def test_whole_corpus_meets_targets() -> None:
-    cases = _written() + _real()
-    _check(sc.score(cases), full=True)
+    _check(sc.score(_written() + _real()), WHOLE)
+
+
+def test_scoring_counts_hits_misfires_and_dont_care() -> None:
+    text = "1girl, , green_hair, gren hair"
+    labels = sc.parse_labels(["S101", "T003 gren hair"], ["T", "S1"], ["T002 green_hair"])
+    card = sc.score([sc.Case("demo", text, None, {"prompt": labels})])
+    rules = card.rules
+    assert (rules["S101"].hits, rules["S101"].met, rules["S101"].required) == (1, 1, 1)
+    # T002 is in the must_not family but the maybe label exempts that item.
+    assert rules["T002"].misfires == 0
+    assert (rules["T003"].hits, rules["T003"].misfires) == (1, 0)
+    # A finding of a must code outside every must span is a misfire when a family covers it.
+    strict = sc.parse_labels(["T003 green_hair"], ["T"])
+    card = sc.score([sc.Case("demo", text, None, {"prompt": strict})])
+    assert (card.rules["T003"].met, card.rules["T003"].misfires) == (0, 1)
+
+
+def test_span_labels_must_match_the_text() -> None:
+    case = sc.Case("demo", "1girl, smile", None, {"prompt": sc.parse_labels(["T003 smlie"])})
+    assert sc.check_spans([case]) == ["demo prompt: T003 'smlie' is not in the text"]
+    with pytest.raises(ValueError, match="bad label"):
+        sc.parse_labels(["T"])  # a family names no single required finding
