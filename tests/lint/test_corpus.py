@@ -52,6 +52,8 @@ KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {
     ("S010", "recall"): ("a lowercase break inside an item is missed", BOTH),
     # Real 71 schedules on purpose throughout (`[a::0.6]`, `[b:0.4]`).
     ("S011", "precision"): ("deliberate [to:when] schedules are reported as weights", WHOLE),
+    # `[re:zero:10]`: a one-word `from` before a colon tag.
+    ("S012", "recall"): ("colon tags with a one-word first half are missed", BOTH),
     # `highres absurdres detailed`, `(fennec ears fox ears:1.1)`.
     ("S103", "recall"): ("single-word tags, and items inside weights, are not split", BOTH),
     # `<lora:name:1:1,0,0,...>` (LoRA Block Weight lists).
@@ -60,6 +62,8 @@ KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {
     ("T001", "recall"): ("Danbooru forms, general-tag qualifiers and stacked qualifiers are missed", BOTH),
     # `kafka_(honkai:_star_rail)`.
     ("T002", "recall"): ("Danbooru-form character tags with a colon are missed", WRITTEN),
+    # `1girl, hu tao, twintails`: a bare character name without its series qualifier.
+    ("T004", "recall"): ("some bare character names are not recognised", BOTH),
     # `2boy`, `jpegartifacts`, `wort quality`, `1girls`, `ltra-detailed`.
     ("T003", "recall"): ("run-together words and near-miss counts get no correction", BOTH),
     # `1girl` per AND region or Regional Prompter BREAK region, a tag in both branches of a schedule.

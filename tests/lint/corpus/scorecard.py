@@ -31,6 +31,12 @@ RECALL_TARGET = 0.90
 RECALL_FAMILIES = ("S", "T")
 
 _CODE = re.compile(r"^(?:\*|[A-Z]\d{0,3})$")
+#: The rules the labels were written against. A family (`S`, `T0`, `*`) stands for these only:
+#: a rule added later is "don't care" until labels name it.
+LABELLED_CODES = frozenset(
+    "K001 K002 P001 S001 S002 S003 S004 S005 S006 S007 S008 S009 S010 S011 S012 S013 "
+    "S101 S102 S103 S104 S105 T001 T002 T003 T004 T005 T006 T007".split()
+)
 FIELD_KEYS = {
     "prompt": ("must", "must_not", "maybe"),
     "negative_prompt": ("neg_must", "neg_must_not", "neg_maybe"),
@@ -156,7 +162,7 @@ def _meets(label: Label, code: str, span: tuple[int, int], text: str) -> bool:
 def _covers(label: Label, code: str, span: tuple[int, int], text: str, must: Sequence[Label]) -> bool:
     if label.exact:
         return _meets(label, code, span, text)
-    if label.code != "*" and not code.startswith(label.code):
+    if code not in LABELLED_CODES or (label.code != "*" and not code.startswith(label.code)):
         return False
     # A family label leaves alone the codes the must list accepts anywhere in the field.
     return not any(m.code == code and m.span is None for m in must)
