@@ -48,6 +48,12 @@ KNOWN: tuple[Known, ...] = (
     Known("parse", ("[,b,:2]", "comfy"), "syntax", r"tag spans out of order"),
     # In a1111 "{" is literal text, yet canonical closes it like a bracket: "{" becomes "{}".
     Known("canonical", "{", "syntax", r"canonical changed the items", where=r"\{"),
+    # Closing a "(" left open turns a trailing ":1" of its text into a weight: "(a:1" is the item
+    # "a:1" at 1.1, its canonical "(a:1)" the item "a" at 1.0.
+    Known("canonical", "(a:1", "syntax", r"canonical changed the", where=r"\(.*:"),
+    # The same zero weight crashes the convert command with a traceback: the command line lets
+    # exceptions other than the package's own through (cli/__init__.py main).
+    Known("cli-prompt", ("convert", "((a)b:0)"), "syntax, cli", r"^ZeroDivisionError"),
 )
 
 

@@ -11,11 +11,11 @@ and JSON written from generated data, then mutated.
 from __future__ import annotations
 
 import json
-import string
 import struct
 import zlib
 from pathlib import Path
 
+from fuzz_prompts import NUMBERS, WORDS, grammar_prompt, mutate, raw_prompt
 from fuzz_seeds import load_seeds
 from hypothesis import strategies as st
 
@@ -25,135 +25,23 @@ SEED_PROMPTS = load_seeds(REAL_PROMPTS)
 
 DIALECTS = ("a1111", "comfy", "novelai")
 
-# --- prompts built from the grammar's constructs -------------------------------------------------
-
-_WORDS = (
-    "1girl solo long hair smile blue eyes masterpiece best quality night sky cat ears hu tao BREAKING "
-    "ANDROID band AND BREAK and break lora embedding Ω 桜 café 🌙 ^_^ >_< o_o x"
-).split()
-_SPACE = st.sampled_from(["", " ", "  ", "\t", "\n", " \n "])
-_NUMBER = st.one_of(
-    st.sampled_from(
-        ["1.2", "0.8", "1", "0", "-1", ".5", "1.", "+1.5", "1e3", "1.2.3", "00.10", "999999", "nan", "inf"]
-    ),
-    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda f: f"{f:.6g}"),
-    st.integers(min_value=-5, max_value=10**12).map(str),
-)
-_WORD = st.one_of(
-    st.sampled_from(_WORDS),
-    st.text(alphabet=string.ascii_lowercase + " _-'.!?", min_size=1, max_size=12),
-    st.text(max_size=4),
-)
-_SEP = st.sampled_from([", ", ",", " ,", ",,", " , ", "\n", ", \n", " ", "", ";", "|", ":"])
-_ATOM = st.one_of(
-    _WORD,
-    _WORD.map(lambda w: w.replace("(", "\\(").replace(")", "\\)")),
-    st.builds(lambda a, b: f"{a} \\({b}\\)", _WORD, _WORD),
-    st.sampled_from(
-        ["BREAK", "AND", "\\", "\\\\", "\\(", "\\]", "#", ")", "]", "}", "(", "[", "{", "<", ">", ":", "|"]
-    ),
-    st.builds(
-        lambda kind, name, w, w2: f"<{kind}:{name}:{w}{w2}>",
-        st.sampled_from(["lora", "lyco", "hypernet", "x"]),
-        _WORD,
-        _NUMBER,
-        st.sampled_from(["", ":0.5", ":", ":a:b"]),
-    ),
-    _WORD.map(lambda w: f"embedding:{w}"),
-    _WORD.map(lambda w: f"# {w}\n"),
-    _NUMBER.map(lambda n: f"AND :{n}"),
-)
-
-
-_OPENERS = st.sampled_from(["(", "[", "{", "((", "[("])
-
-
-@st.composite
-def _sequence(draw: st.DrawFn, depth: int) -> str:
-    """Items and separators; an item nests another sequence while ``depth`` allows."""
-    out = []
-    for _ in range(draw(st.integers(min_value=1, max_value=4))):
-        item = draw(_group(depth - 1)) if depth > 0 and draw(st.integers(0, 2)) == 0 else draw(_ATOM)
-        out.append(item + draw(_SEP))
-    return "".join(out)
-
-
-@st.composite
-def _group(draw: st.DrawFn, depth: int) -> str:
-    """One construct of the grammar around sequences: weights, emphasis, schedules, alternations,
-    or an opener whose closer went missing."""
-    seq = _sequence(depth)
-    kind = draw(st.integers(min_value=0, max_value=9))
-    if kind == 0:
-        return f"({draw(_SPACE)}{draw(seq)}{draw(_SPACE)})"
-    if kind == 1:
-        return f"({draw(seq)}{draw(_SPACE)}:{draw(_SPACE)}{draw(_NUMBER)}{draw(_SPACE)})"
-    if kind == 2:
-        return f"[{draw(seq)}]"
-    if kind == 3:
-        return f"{{{draw(seq)}}}"
-    if kind == 4:
-        return f"[{draw(seq)}:{draw(seq)}:{draw(_NUMBER)}]"
-    if kind == 5:
-        return f"[{draw(seq)}:{draw(_NUMBER)}]"
-    if kind == 6:
-        return f"[{draw(seq)}::{draw(_NUMBER)}]"
-    if kind == 7:
-        return "[" + "|".join(draw(seq) for _ in range(draw(st.integers(1, 4)))) + "]"
-    if kind == 8:
-        return draw(_OPENERS) + draw(seq)
-    return draw(seq)
-
-
-@st.composite
-def _grammar_prompts(draw: st.DrawFn) -> str:
-    return "".join(draw(_group(3)) + draw(_SEP) for _ in range(draw(st.integers(min_value=0, max_value=10))))
-
+# --- prompts ------------------------------------------------------------------------------------
 
 #: Prompts made of the grammar's constructs, nested and separated the way people write them.
-grammar_prompts = _grammar_prompts()
-
-# --- mutated real prompts ------------------------------------------------------------------------
-
-_INSERTS = st.one_of(
-    st.sampled_from(list("()[]{}<>:|,\\#\n .") + ["BREAK", "AND", ":1.2)", ":0.5]", "<lora:x:1>", "embedding:e"]),
-    st.text(max_size=3),
-)
-
-
-@st.composite
-def mutated_prompts(draw: st.DrawFn) -> str:
-    """A seed prompt with a few insertions, deletions, duplications and splices at random places."""
-    text = draw(st.sampled_from(SEED_PROMPTS))
-    for _ in range(draw(st.integers(min_value=0, max_value=4))):
-        op = draw(st.sampled_from(["insert", "delete", "duplicate", "splice", "truncate"]))
-        i = draw(st.integers(min_value=0, max_value=len(text)))
-        j = draw(st.integers(min_value=i, max_value=min(len(text), i + 40)))
-        if op == "insert":
-            text = text[:i] + draw(_INSERTS) + text[i:]
-        elif op == "delete":
-            text = text[:i] + text[j:]
-        elif op == "duplicate":
-            text = text[:j] + text[i:j] + text[j:]
-        elif op == "splice":
-            other = draw(st.sampled_from(SEED_PROMPTS))
-            text = text[:i] + other[draw(st.integers(min_value=0, max_value=len(other))) :]
-        else:
-            text = text[:i]
-    return text
-
-
-# --- raw text over the special characters --------------------------------------------------------
-
-_RAW = st.one_of(
-    st.sampled_from(list("()[]{}<>:|,\\#\n .") + ["BREAK", "AND", "embedding:", "<lora:x:", "1.2", ":0.5]"]),
-    st.sampled_from(list(string.ascii_letters + string.digits)),
-    st.characters(),
-)
-raw_prompts = st.lists(_RAW, max_size=200).map("".join)
-
+grammar_prompts = st.binary(max_size=160).map(grammar_prompt)
+#: Real prompts (or the bundled seeds) with a few insertions, deletions, duplications and splices.
+mutated_prompts = st.binary(max_size=24).map(lambda data: mutate(SEED_PROMPTS, data))
+#: Raw text over the grammar's special characters and any other character.
+raw_prompts = st.binary(max_size=200).map(raw_prompt)
 #: Any prompt: the three sources mixed.
-prompts = st.one_of(grammar_prompts, mutated_prompts(), raw_prompts)
+prompts = st.one_of(grammar_prompts, mutated_prompts, raw_prompts)
+
+_WORD = st.sampled_from(WORDS)
+_NUMBER = st.one_of(
+    st.sampled_from(NUMBERS),
+    st.integers(min_value=-5, max_value=10**12).map(str),
+    st.floats(min_value=-1e6, max_value=1e6, allow_nan=False).map(lambda f: f"{f:.6g}"),
+)
 
 # --- PNG files -----------------------------------------------------------------------------------
 
