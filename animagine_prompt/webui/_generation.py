@@ -25,7 +25,7 @@ def job_request(body: GenerateBody, state: ServerState) -> JobRequest:
     """Check a generate request and build its prompts, before it waits in the queue: a bad size,
     sampler, preset, setting or LoRA is a 400 now, not an error event later."""
     from animagine_prompt.analysis import PresetChoice
-    from animagine_prompt.limits import check_setting
+    from animagine_prompt.limits import check_setting, parse_wxh
 
     limit = state.config.prompt_chars
     check_text("prompt", body.prompt, limit)
@@ -44,7 +44,17 @@ def job_request(body: GenerateBody, state: ServerState) -> JobRequest:
     library = state.presets
     defaults = library.defaults
     built, _ = PresetChoice(**body.presets.model_dump()).build(prompt, body.negative, library)
-    size = library.size(body.size or defaults.resolution)
+    spec = body.size or defaults.resolution
+    pair = parse_wxh(spec)
+    if pair is not None and (pair[0] % 8 or pair[1] % 8):
+        # as generate() does: the SDXL VAE works in 8 x 8 pixel cells, and the size is not changed quietly
+        w, h = pair
+        raise HTTPException(
+            400,
+            f"size {w}x{h} is not a multiple of 8 pixels per side: use {w // 8 * 8 or 8}x{h // 8 * 8 or 8} "
+            f"or {-(-w // 8) * 8}x{-(-h // 8) * 8}",
+        )
+    size = library.size(spec)
     sampler = library.sampler(body.sampler or defaults.sampler).name
     steps = check_setting("steps", defaults.steps if body.steps is None else body.steps, label="steps")
     guidance = check_setting(

@@ -29,6 +29,8 @@ log = logging.getLogger("animagine_prompt.webui")
 TERMINAL = frozenset({"done", "stopped", "error"})
 #: Seconds between two step previews (the first step of a pass always has one).
 PREVIEW_EVERY = 0.25
+#: Seconds ``close`` waits for the running job to reach its next step and stop.
+CLOSE_WAIT = 60.0
 #: Finished jobs remembered (their events can still be read), oldest forgotten first.
 KEEP_JOBS = 200
 
@@ -180,6 +182,11 @@ class JobQueue:
             if self._running is not None:
                 self._running.stop_requested.set()
             self._cond.notify_all()
+            worker = self._worker
+        if worker is not None:
+            # the running job stops at its next step; torch must not be inside a step when the
+            # interpreter exits under it
+            worker.join(CLOSE_WAIT)
 
     def _remember(self, job: Job) -> None:
         self._jobs[job.id] = job

@@ -4,7 +4,9 @@ tiny random SDXL pipeline (built from configs, saved and loaded back through ``l
 from __future__ import annotations
 
 import importlib.util
+import json
 import sys
+import threading
 from pathlib import Path
 
 import pytest
@@ -60,27 +62,62 @@ def loras(tmp_path_factory) -> Path:
     return folder
 
 
-def tiny_loader(model: Path, calls: list | None = None):
-    """A pipeline factory for ``ServerConfig``: the tiny model through ``load``, counting calls."""
+class GatedPipeline:
+    """A pipeline whose first sampling step waits until the test says go: the test can act while
+    a generation is certainly running (stop it, queue more, send analyses) without sleeping."""
 
-    def load_tiny():
-        from animagine_prompt.pipeline import load
+    def __init__(self, pipe) -> None:
+        self.pipe = pipe
+        self.gate = True
+        self.reached = threading.Event()
+        self.release = threading.Event()
 
-        if calls is not None:
-            calls.append(1)
-        pipe = load(str(model), vae=None, device="cpu", dtype="fp32")
-        pipe.pipe.set_progress_bar_config(disable=True)
-        return pipe
+    def generate(self, *args, callback=None, **kwargs):
+        def gated(info):
+            if self.gate and info.step == 1 and info.stage == "base":
+                self.reached.set()
+                assert self.release.wait(60), "the test never released the generation"
+            return callback(info)
 
-    return load_tiny
+        return self.pipe.generate(*args, callback=gated, **kwargs)
+
+
+@pytest.fixture(scope="session")
+def tiny_pipe(tiny_model):
+    """The tiny model loaded once through ``load`` (generation tests share it; none changes it)."""
+    from animagine_prompt.pipeline import load
+
+    pipe = load(str(tiny_model), vae=None, device="cpu", dtype="fp32")
+    pipe.pipe.set_progress_bar_config(disable=True)
+    return pipe
 
 
 @pytest.fixture
-def generating(tiny_model, loras, tmp_path):
-    """``(client, config, load_calls)`` of an app that generates with the tiny model into ``tmp_path/out``."""
-    calls: list = []
-    config = ServerConfig(
-        output=tmp_path / "out", lora_dir=loras, pipeline_factory=tiny_loader(tiny_model, calls), model="tiny-sdxl"
-    )
+def generating(tiny_pipe, loras, tmp_path):
+    """``(client, gated, loads)``: an app generating with the tiny model into ``tmp_path/out``; its
+    pipeline factory counts its calls in ``loads`` and returns ``gated`` (ungated until a test gates it)."""
+    loads: list[int] = []
+    gated = GatedPipeline(tiny_pipe)
+    gated.gate = False
+
+    def factory():
+        loads.append(1)
+        return gated
+
+    config = ServerConfig(output=tmp_path / "out", lora_dir=loras, pipeline_factory=factory, model="tiny-sdxl")
     with TestClient(create_app(config, warm_up=False)) as client:
-        yield client, config, calls
+        yield client, gated, loads
+
+
+def events(client, job: str) -> list[tuple[str, dict]]:
+    """The job's server-sent events, read to the end of the stream, as ``(event, data)``."""
+    out = []
+    with client.stream("GET", f"/api/jobs/{job}/events") as response:
+        assert response.status_code == 200 and response.headers["content-type"].startswith("text/event-stream")
+        name = None
+        for line in response.iter_lines():
+            if line.startswith("event: "):
+                name = line[len("event: ") :]
+            elif line.startswith("data: "):
+                out.append((name, json.loads(line[len("data: ") :])))
+    return out
