@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from animagine_prompt.errors import AnimaginePromptError, MissingDependencyError
 from animagine_prompt.webui._config import ServerConfig
 from animagine_prompt.webui._state import ServerState
 
-__all__ = ["STATIC_DIR", "create_app"]
+__all__ = ["STATIC_DIR", "BodyLimit", "ServerTiming", "create_app"]
 
 log = logging.getLogger("animagine_prompt.webui")
 
@@ -65,6 +66,28 @@ class BodyLimit:
             return got
 
         await self.app(scope, counted, send)
+
+
+class ServerTiming:
+    """Add ``Server-Timing: app;dur=MS`` to every response: the time from the request's arrival to
+    its response headers, what browsers' network panels and ``benchmarks/webui.py`` read."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                took = (time.perf_counter() - started) * 1000
+                message["headers"] = [*message.get("headers", ()), (b"server-timing", f"app;dur={took:.2f}".encode())]
+            await send(message)
+
+        await self.app(scope, receive, timed)
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -143,4 +166,5 @@ def create_app(config: ServerConfig | None = None, *, warm_up: bool = True) -> F
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.add_middleware(BodyLimit, config=config)
+    app.add_middleware(ServerTiming)
     return app

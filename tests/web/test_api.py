@@ -64,6 +64,11 @@ def test_analyze_is_the_analysis_layer_in_utf16_offsets(prompt_only):
     assert got["negative"]["findings"][0]["fix"]["edits"] == [{"start": 6, "end": 7, "content": ""}]
 
 
+def test_responses_say_how_long_the_server_took(prompt_only):
+    timing = prompt_only.post("/api/analyze", json={"prompt": "1girl"}).headers["server-timing"]
+    assert timing.startswith("app;dur=") and float(timing.split("=")[1]) >= 0
+
+
 def test_analyze_builds_with_the_chosen_presets(prompt_only):
     got = _analyze(prompt_only, "1girl, masterpiece", "", quality="standard", style="anime")
     choice = PresetChoice(quality="standard", style="anime")
