@@ -123,5 +123,7 @@ def run(args: argparse.Namespace) -> int:
     mode = "generation on" if reason is None else f"prompt-only mode: {reason}"
     shown = f"[{host}]" if ":" in host else host
     print(f"animagine-prompt serve: http://{shown}:{args.port}/ ({mode}); Ctrl+C stops it", file=sys.stderr)
-    uvicorn.run(app, host=host, port=args.port, log_level="warning")
+    # On Ctrl+C an open event stream would hold the server until its job ends: wait a little,
+    # then the app's shutdown stops the running job at its next step.
+    uvicorn.run(app, host=host, port=args.port, log_level="warning", timeout_graceful_shutdown=3)
     return 0
