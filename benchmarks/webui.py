@@ -7,7 +7,9 @@ Run by hand from the repository root::
 
 - start-up: ``animagine-prompt serve --no-generate`` from launch to its first ``/api/info``
   answer and to its first ``/api/analyze`` answer, against ``animagine-prompt lint PROMPT`` (the
-  command people already run in editors) launched the same way, alternately, median of rounds;
+  command people already run in editors) launched the same way, alternately, median of rounds,
+  in CPU seconds of the process (Linux) and in wall time (which, on a shared machine, mostly
+  measures the other work);
 - analysis: ``POST /api/analyze`` on each of the real prompts of ``../shared`` (prompt and
   negative) through the app in this process, timed on the server (its ``Server-Timing`` header:
   request parsing and checks, the analysis, JSON out) and as a round trip through the test
@@ -25,6 +27,7 @@ from __future__ import annotations
 import argparse
 import json
 import os
+import resource
 import socket
 import statistics
 import subprocess
@@ -62,7 +65,13 @@ def _real_rows() -> list[dict]:
 # -- start-up ---------------------------------------------------------------------------------------
 
 
-def _serve_once() -> tuple[float, float]:
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _serve_once() -> tuple[float, float, float, float]:
     import httpx
 
     port = _free_port()
@@ -78,16 +87,17 @@ def _serve_once() -> tuple[float, float]:
                 if process.poll() is not None:
                     sys.exit("serve exited before answering")
                 time.sleep(0.005)
-        first = time.perf_counter() - started
+        first, first_cpu = time.perf_counter() - started, _cpu_of(process.pid)
         httpx.post(f"http://127.0.0.1:{port}/api/analyze", json={"prompt": LINT_PROMPT}, timeout=60)
-        analysed = time.perf_counter() - started
+        analysed, analysed_cpu = time.perf_counter() - started, _cpu_of(process.pid)
     finally:
         process.terminate()
         process.wait(30)
-    return first, analysed
+    return first, analysed, first_cpu, analysed_cpu
 
 
-def _lint_once() -> float:
+def _lint_once() -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
     started = time.perf_counter()
     subprocess.run(
         [sys.executable, "-m", "animagine_prompt", "lint", LINT_PROMPT],
@@ -95,19 +105,24 @@ def _lint_once() -> float:
         stderr=subprocess.DEVNULL,
         check=False,
     )
-    return time.perf_counter() - started
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return time.perf_counter() - started, cpu
 
 
 def startup(rounds: int) -> None:
-    serve, analyse, lint = [], [], []
+    serve: list[tuple[float, float, float, float]] = []
+    lint: list[tuple[float, float]] = []
     for _ in range(rounds):
-        first, analysed = _serve_once()
-        serve.append(first)
-        analyse.append(analysed)
+        serve.append(_serve_once())
         lint.append(_lint_once())
-    s, a, w = statistics.median(serve), statistics.median(analyse), statistics.median(lint)
-    print(f"start-up (median of {rounds}): serve -> first answer {_ms(s)}, -> first analysis {_ms(a)}; ", end="")
-    print(f"lint run {_ms(w)}; ratios {s / w:.2f}x and {a / w:.2f}x")
+    first, analysed, first_cpu, analysed_cpu = (statistics.median(column) for column in zip(*serve, strict=True))
+    lint_wall, lint_cpu = (statistics.median(column) for column in zip(*lint, strict=True))
+    print(
+        f"start-up (median of {rounds}), CPU: serve -> first answer {_ms(first_cpu)}, -> first analysis "
+        f"{_ms(analysed_cpu)}; a lint run {_ms(lint_cpu)}; ratios {first_cpu / lint_cpu:.2f}x and "
+        f"{analysed_cpu / lint_cpu:.2f}x. Wall: {_ms(first)}, {_ms(analysed)}; lint {_ms(lint_wall)}"
+    )
 
 
 # -- analysis and completion ---------------------------------------------------------------------
