@@ -9,7 +9,7 @@ from fastapi.concurrency import run_in_threadpool
 from fastapi.responses import JSONResponse, Response
 
 from animagine_prompt._version import __version__
-from animagine_prompt.webui._schemas import AnalyzeBody
+from animagine_prompt.webui._schemas import AnalyzeBody, CompleteResponse, InfoResponse
 from animagine_prompt.webui._state import ServerState, State
 
 __all__ = ["check_text", "router"]
@@ -28,7 +28,7 @@ def check_text(name: str, text: str | None, limit: int) -> None:
         raise HTTPException(422, f"{name} is {len(text):,} characters long, over the limit of {limit:,}: shorten it")
 
 
-@router.get("/info")
+@router.get("/info", response_model=InfoResponse)
 def info(state: State) -> dict[str, Any]:
     """Version, mode, the preset and sampler names, sizes, defaults, LoRAs and the request limits."""
     library = state.presets
@@ -58,7 +58,10 @@ def info(state: State) -> dict[str, Any]:
     }
 
 
-@router.post("/analyze")
+@router.post(
+    "/analyze",
+    responses={200: {"description": '`Analysis.to_dict(units="utf-16")`: see docs/analysis.md'}},
+)
 def analyze(body: AnalyzeBody, state: State) -> Response:
     """``Analysis.to_dict(units="utf-16")`` of the two texts (offsets as CodeMirror counts them)."""
     from animagine_prompt.analysis import PresetChoice
@@ -74,7 +77,7 @@ def analyze(body: AnalyzeBody, state: State) -> Response:
     return Response(result.to_json(units="utf-16"), media_type="application/json")
 
 
-@router.get("/complete")
+@router.get("/complete", response_model=CompleteResponse)
 async def complete(
     state: State,
     q: Annotated[str, Query(max_length=MAX_ITEM_CHARS)] = "",

@@ -75,6 +75,15 @@ def test_a_local_server_refuses_other_host_names():
             assert refused.status_code == 400 and "this server answers to" in refused.json()["detail"]
 
 
+def test_the_schema_documents_every_endpoint(prompt_only):
+    schema = prompt_only.get("/openapi.json").json()
+    assert set(schema["paths"]) == {
+        "/api/info", "/api/analyze", "/api/complete", "/api/generate", "/api/jobs/{job_id}/events",
+        "/api/jobs/{job_id}/stop", "/api/images/{name}", "/api/read-png",
+    }  # fmt: skip
+    assert "items" in schema["components"]["schemas"]["CompleteResponse"]["properties"]
+
+
 def test_responses_say_how_long_the_server_took(prompt_only):
     timing = prompt_only.post("/api/analyze", json={"prompt": "1girl"}).headers["server-timing"]
     assert timing.startswith("app;dur=") and float(timing.split("=")[1]) >= 0
