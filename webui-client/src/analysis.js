@@ -1,0 +1,62 @@
+// Debounced analysis of both editors through /api/analyze. An editor's data-state is
+// "pending" from an edit until the analysis of its current text is shown, then "ready".
+import { api } from "./api.js";
+import { showAnalysis } from "./editor.js";
+
+// what an unanalysed text shows: nothing
+const emptyView = (text) => ({ text, spans: [], tags: [], networks: [], chunks: [], findings: [] });
+
+export class Analyzer {
+  constructor({ editors, presets, onResult, onError, delay = 80 }) {
+    this.editors = editors; // {prompt: {view, container}, negative: {view, container}}
+    this.presets = presets;
+    this.onResult = onResult;
+    this.onError = onError;
+    this.delay = delay;
+    this.timer = null;
+    this.controller = null;
+    this.latest = null; // the last result shown
+  }
+
+  schedule() {
+    for (const { container } of Object.values(this.editors)) container.dataset.state = "pending";
+    clearTimeout(this.timer);
+    this.timer = setTimeout(() => this.run(), this.delay);
+  }
+
+  texts() {
+    return {
+      prompt: this.editors.prompt.view.state.doc.toString(),
+      negative: this.editors.negative.view.state.doc.toString(),
+    };
+  }
+
+  async run() {
+    this.controller?.abort();
+    const controller = (this.controller = new AbortController());
+    const texts = this.texts();
+    let result;
+    try {
+      result = await api.analyze({ ...texts, presets: this.presets() }, controller.signal);
+    } catch (error) {
+      if (controller.signal.aborted) return;
+      this.onError(error);
+      return;
+    }
+    const now = this.texts();
+    // an edit since the request was sent has scheduled the next one already
+    if (controller !== this.controller || now.prompt !== texts.prompt || now.negative !== texts.negative) return;
+    this.latest = result;
+    for (let [name, view] of [
+      ["prompt", result.prompt],
+      ["negative", result.negative],
+    ]) {
+      const editor = this.editors[name];
+      view = view ?? emptyView(now[name]);
+      showAnalysis(editor.view, view);
+      editor.container.dataset.findings = String(view.findings.length);
+      editor.container.dataset.state = "ready";
+    }
+    this.onResult(result);
+  }
+}
