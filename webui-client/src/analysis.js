@@ -16,9 +16,11 @@ export class Analyzer {
     this.timer = null;
     this.controller = null;
     this.latest = null; // the last result shown
+    this.wanted = 0; // counts changes (edits, presets): only the newest one's result is shown
   }
 
   schedule() {
+    this.wanted += 1;
     for (const { container } of Object.values(this.editors)) container.dataset.state = "pending";
     clearTimeout(this.timer);
     this.timer = setTimeout(() => this.run(), this.delay);
@@ -35,24 +37,26 @@ export class Analyzer {
     this.controller?.abort();
     const controller = (this.controller = new AbortController());
     const texts = this.texts();
+    const wanted = this.wanted;
     let result;
     try {
       result = await api.analyze({ ...texts, presets: this.presets() }, controller.signal);
     } catch (error) {
-      if (controller.signal.aborted) return;
+      if (controller.signal.aborted || wanted !== this.wanted) return;
+      // nothing shown is current: back to idle until the next edit
+      for (const { container } of Object.values(this.editors)) container.dataset.state = "idle";
       this.onError(error);
       return;
     }
-    const now = this.texts();
-    // an edit since the request was sent has scheduled the next one already
-    if (controller !== this.controller || now.prompt !== texts.prompt || now.negative !== texts.negative) return;
+    // a change since the request was sent has scheduled the next one already
+    if (wanted !== this.wanted) return;
     this.latest = result;
     for (let [name, view] of [
       ["prompt", result.prompt],
       ["negative", result.negative],
     ]) {
       const editor = this.editors[name];
-      view = view ?? emptyView(now[name]);
+      view = view ?? emptyView(texts[name]);
       showAnalysis(editor.view, view);
       editor.container.dataset.findings = String(view.findings.length);
       editor.container.dataset.state = "ready";

@@ -17,7 +17,7 @@ export async function tagCompletions(context) {
   const from = before.from + lead;
   const query = before.text.slice(lead);
   // a weight or schedule step being typed is not a tag
-  if (/^[\d.:\s]*$/.test(query) || (query.length < 2 && !context.explicit)) return null;
+  if (/^[\d.:\s]*$/.test(query) || /:\s*[\d.]*$/.test(query) || (query.length < 2 && !context.explicit)) return null;
   const controller = new AbortController();
   context.addEventListener("abort", () => controller.abort());
   let items;

@@ -11,11 +11,11 @@ STATIC = REPO / "animagine_prompt" / "webui" / "static"
 CLIENT = REPO / "webui-client"
 
 # the ids docs/webui.md promises (the browser tests and users' scripts find the page by them)
-PAGE_IDS = {
-    "prompt", "negative", "prompt-chunks", "negative-chunks", "fix-all", "built-prompt", "built-negative",
-    "quality", "style", "negative-preset", "size", "sampler", "steps", "guidance", "seed", "num-images", "hires",
-    "loras", "generate", "stop", "progress", "gallery", "mode-note", "drop-status",
-}
+PAGE_IDS = set(
+    "prompt negative prompt-chunks negative-chunks fix-all built-prompt built-negative quality style "
+    "negative-preset size sampler steps guidance seed num-images hires loras generate stop progress gallery "
+    "mode-note drop-status".split()
+)
 
 
 class _Page(HTMLParser):
