@@ -3,6 +3,12 @@
 import { api } from "./api.js";
 import { showAnalysis } from "./editor.js";
 
+// one User Timing mark of each name, the latest (marks otherwise pile up for the page's lifetime)
+function mark(name) {
+  performance.clearMarks(name);
+  performance.mark(name);
+}
+
 // what an unanalysed text shows: nothing
 const emptyView = (text) => ({ text, spans: [], tags: [], networks: [], chunks: [], findings: [] });
 
@@ -19,7 +25,10 @@ export class Analyzer {
     this.wanted = 0; // counts changes (edits, presets): only the newest one's result is shown
   }
 
+  // User Timing marks (analysis-scheduled, -sent, -shown) let a profiler or benchmarks/webui_browser.py
+  // split the round trip into debounce, request and drawing
   schedule() {
+    mark("analysis-scheduled");
     this.wanted += 1;
     for (const { container } of Object.values(this.editors)) container.dataset.state = "pending";
     clearTimeout(this.timer);
@@ -39,6 +48,7 @@ export class Analyzer {
     const texts = this.texts();
     const wanted = this.wanted;
     let result;
+    mark("analysis-sent");
     try {
       result = await api.analyze({ ...texts, presets: this.presets() }, controller.signal);
     } catch (error) {
@@ -59,8 +69,9 @@ export class Analyzer {
       view = view ?? emptyView(texts[name]);
       showAnalysis(editor.view, view);
       editor.container.dataset.findings = String(view.findings.length);
-      editor.container.dataset.state = "ready";
     }
     this.onResult(result);
+    for (const { container } of Object.values(this.editors)) container.dataset.state = "ready";
+    mark("analysis-shown");
   }
 }
