@@ -58,6 +58,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.diagnostics import Diagnostic, Severity
     from animagine_prompt.encode import Conditioning, PromptEncoder
     from animagine_prompt.errors import AnimaginePromptError, InputError, MissingDependencyError, UsageError
+    from animagine_prompt.pipeline import AnimaginePipeline, load
     from animagine_prompt.presets import BuiltPrompt, PromptBuilder, load_presets
     from animagine_prompt.syntax import Fragment, Prompt, convert, parse
     from animagine_prompt.tags import load_database

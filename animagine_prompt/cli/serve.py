@@ -13,6 +13,7 @@ from animagine_prompt.errors import MissingDependencyError, UsageError
 HELP = "start the web editor (analysis, tag completion, generation) on http://127.0.0.1:7860"
 
 _LOCAL_HOST = "127.0.0.1"
+_LOOPBACK_NAMES = ("127.0.0.1", "localhost", "::1")
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -77,7 +78,7 @@ def _check_port(host: str, port: int) -> None:
             raise UsageError(f"cannot listen on {host}:{port} ({exc.strerror}): choose another --port") from None
 
 
-def build_config(args: argparse.Namespace):
+def build_config(args: argparse.Namespace, host: str = _LOCAL_HOST):
     """The :class:`~animagine_prompt.webui.ServerConfig` the options describe."""
     from animagine_prompt.lint import load_settings
     from animagine_prompt.webui import ServerConfig
@@ -97,6 +98,8 @@ def build_config(args: argparse.Namespace):
         lint_settings=settings,
         generate=not args.no_generate,
         generate_reason="started with --no-generate" if args.no_generate else None,
+        # on this machine only, requests must name it too (no DNS rebinding); elsewhere, any name
+        allowed_hosts=tuple(dict.fromkeys((host, *_LOOPBACK_NAMES))) if _is_loopback(host) else (),
     )
 
 
@@ -111,7 +114,7 @@ def run(args: argparse.Namespace) -> int:
         ) from None
     host = args.host or _LOCAL_HOST
     _check_port(host, args.port)
-    config = build_config(args)
+    config = build_config(args, host)
     if not _is_loopback(host):
         print(
             f"warning: listening on {host}: anyone who can reach this machine can use the editor, "
@@ -123,5 +126,7 @@ def run(args: argparse.Namespace) -> int:
     mode = "generation on" if reason is None else f"prompt-only mode: {reason}"
     shown = f"[{host}]" if ":" in host else host
     print(f"animagine-prompt serve: http://{shown}:{args.port}/ ({mode}); Ctrl+C stops it", file=sys.stderr)
-    uvicorn.run(app, host=host, port=args.port, log_level="warning")
+    # On Ctrl+C an open event stream would hold the server until its job ends: wait a little,
+    # then the app's shutdown stops the running job at its next step.
+    uvicorn.run(app, host=host, port=args.port, log_level="warning", timeout_graceful_shutdown=3)
     return 0

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from pathlib import Path
@@ -20,7 +21,7 @@ from animagine_prompt.errors import AnimaginePromptError, MissingDependencyError
 from animagine_prompt.webui._config import ServerConfig
 from animagine_prompt.webui._state import ServerState
 
-__all__ = ["STATIC_DIR", "create_app"]
+__all__ = ["STATIC_DIR", "BodyLimit", "HostCheck", "ServerTiming", "create_app"]
 
 log = logging.getLogger("animagine_prompt.webui")
 
@@ -65,6 +66,54 @@ class BodyLimit:
             return got
 
         await self.app(scope, counted, send)
+
+
+class ServerTiming:
+    """Add ``Server-Timing: app;dur=MS`` to every response: the time from the request's arrival to
+    its response headers, what browsers' network panels and ``benchmarks/webui.py`` read."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+        started = time.perf_counter()
+
+        async def timed(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                took = (time.perf_counter() - started) * 1000
+                message["headers"] = [*message.get("headers", ()), (b"server-timing", f"app;dur={took:.2f}".encode())]
+            await send(message)
+
+        await self.app(scope, receive, timed)
+
+
+class HostCheck:
+    """Refuse requests addressed to a host name not in ``allowed_hosts`` (400, JSON)."""
+
+    def __init__(self, app: ASGIApp, allowed: tuple[str, ...]) -> None:
+        self.app = app
+        self.allowed = frozenset(h.lower() for h in allowed)
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] == "http" and self.allowed:
+            header = next((v.decode("latin-1") for k, v in scope.get("headers", ()) if k == b"host"), "")
+            name = _host_name(header)
+            if name not in self.allowed:
+                detail = f"this server answers to {', '.join(sorted(self.allowed))}, not {name or 'no host'!r}"
+                await JSONResponse({"detail": detail}, status_code=400)(scope, receive, send)
+                return
+        await self.app(scope, receive, send)
+
+
+def _host_name(header: str) -> str:
+    """``127.0.0.1:7860`` -> ``127.0.0.1``, ``[::1]:7860`` -> ``::1``, lower-cased."""
+    header = header.strip().lower()
+    if header.startswith("["):
+        return header[1:].split("]", 1)[0]
+    return header.rsplit(":", 1)[0] if header.count(":") == 1 else header
 
 
 def _validation_message(exc: RequestValidationError) -> str:
@@ -143,4 +192,6 @@ def create_app(config: ServerConfig | None = None, *, warm_up: bool = True) -> F
 
     app.mount("/static", StaticFiles(directory=STATIC_DIR, check_dir=False), name="static")
     app.add_middleware(BodyLimit, config=config)
+    app.add_middleware(HostCheck, allowed=config.allowed_hosts)
+    app.add_middleware(ServerTiming)
     return app

@@ -72,6 +72,10 @@ class ServerConfig:
     #: Why generation is off when ``generate`` is False (``--no-generate``, a missing extra).
     generate_reason: str | None = None
     pipeline_factory: Callable[[], Any] | None = field(default=None, compare=False, repr=False)
+    #: Host names requests may be addressed to (empty: any). A server on 127.0.0.1 accepts only
+    #: its loopback names, so a web page whose domain was pointed at 127.0.0.1 (DNS rebinding) is
+    #: refused instead of getting the API as its own origin.
+    allowed_hosts: tuple[str, ...] = ()
     prompt_chars: int = PROMPT_CHARS
     body_bytes: int = BODY_BYTES
     png_bytes: int = PNG_BYTES

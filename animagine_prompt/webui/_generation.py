@@ -13,7 +13,7 @@ from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
 from animagine_prompt.webui._config import MAX_IMAGES
 from animagine_prompt.webui._jobs import Job, JobRequest
 from animagine_prompt.webui._prompting import check_text
-from animagine_prompt.webui._schemas import GenerateBody
+from animagine_prompt.webui._schemas import GenerateBody, JobStarted, PngSettings
 from animagine_prompt.webui._state import ServerState, State
 
 __all__ = ["job_request", "router"]
@@ -85,7 +85,7 @@ def job_request(body: GenerateBody, state: ServerState) -> JobRequest:
     )
 
 
-@router.post("/generate", status_code=202)
+@router.post("/generate", status_code=202, response_model=JobStarted)
 def generate(body: GenerateBody, state: State) -> dict[str, Any]:
     """Queue a generation; the job's events say when it starts, how far it got and where the images are."""
     jobs = state.jobs()  # 503 in prompt-only mode, before anything else
@@ -133,7 +133,7 @@ def image(name: str, state: State, download: bool = False) -> FileResponse:
     return FileResponse(path, media_type="image/png", filename=name, content_disposition_type=disposition)
 
 
-@router.post("/read-png")
+@router.post("/read-png", response_model=PngSettings)
 async def read_png(request: Request) -> JSONResponse:
     """The prompt and settings stored in a dropped PNG (the raw file is the body)."""
     from animagine_prompt.webui._images import settings_from_png

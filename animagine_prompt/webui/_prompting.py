@@ -5,10 +5,12 @@ from __future__ import annotations
 from typing import Annotated, Any
 
 from fastapi import APIRouter, HTTPException, Query
+from fastapi.concurrency import run_in_threadpool
+from fastapi.responses import JSONResponse, Response
 
 from animagine_prompt._version import __version__
-from animagine_prompt.webui._schemas import AnalyzeBody
-from animagine_prompt.webui._state import State
+from animagine_prompt.webui._schemas import AnalyzeBody, CompleteResponse, InfoResponse
+from animagine_prompt.webui._state import ServerState, State
 
 __all__ = ["check_text", "router"]
 
@@ -26,7 +28,7 @@ def check_text(name: str, text: str | None, limit: int) -> None:
         raise HTTPException(422, f"{name} is {len(text):,} characters long, over the limit of {limit:,}: shorten it")
 
 
-@router.get("/info")
+@router.get("/info", response_model=InfoResponse)
 def info(state: State) -> dict[str, Any]:
     """Version, mode, the preset and sampler names, sizes, defaults, LoRAs and the request limits."""
     library = state.presets
@@ -56,8 +58,11 @@ def info(state: State) -> dict[str, Any]:
     }
 
 
-@router.post("/analyze")
-def analyze(body: AnalyzeBody, state: State) -> dict[str, Any]:
+@router.post(
+    "/analyze",
+    responses={200: {"description": '`Analysis.to_dict(units="utf-16")`: see docs/analysis.md'}},
+)
+def analyze(body: AnalyzeBody, state: State) -> Response:
     """``Analysis.to_dict(units="utf-16")`` of the two texts (offsets as CodeMirror counts them)."""
     from animagine_prompt.analysis import PresetChoice
     from animagine_prompt.analysis import analyze as analyze_prompts
@@ -68,30 +73,43 @@ def analyze(body: AnalyzeBody, state: State) -> dict[str, Any]:
     choice = PresetChoice(**body.presets.model_dump())
     with state.lock:
         result = analyze_prompts(body.prompt, body.negative, presets=choice, linter=state.linter)
-    return result.to_dict(units="utf-16")
+    # the analysis writes its own JSON: FastAPI's encoder would walk every value of it again
+    return Response(result.to_json(units="utf-16"), media_type="application/json")
 
 
-@router.get("/complete")
-def complete(
+@router.get("/complete", response_model=CompleteResponse)
+async def complete(
     state: State,
     q: Annotated[str, Query(max_length=MAX_ITEM_CHARS)] = "",
     limit: Annotated[int, Query(ge=1, le=MAX_COMPLETIONS)] = 10,
-) -> dict[str, Any]:
+) -> JSONResponse:
     """Tags for the item being typed: prefix matches by post count, then near matches."""
     # the item as the editor has it: an opening bracket or weight group is not part of the tag
     text = q.lstrip(" \t([{").rstrip()
+    # A completion takes well under a millisecond: answered on the event loop when the database is
+    # free, and only while an analysis holds it from a worker thread (never blocking the loop).
+    if state.lock.acquire(blocking=False):
+        try:
+            found = state.database().complete(text, limit)
+        finally:
+            state.lock.release()
+    else:
+        found = await run_in_threadpool(_complete_locked, state, text, limit)
+    items = [
+        {
+            "label": c.label,
+            "insert": c.insert,
+            "category": c.category_name,
+            "category_id": c.category,
+            "count": c.post_count,
+            "alias": c.alias_label,
+        }
+        for c in found
+    ]
+    return JSONResponse({"items": items})
+
+
+def _complete_locked(state: ServerState, text: str, limit: int) -> list[Any]:
     with state.lock:
-        found = state.database().complete(text, limit)
-    return {
-        "items": [
-            {
-                "label": c.label,
-                "insert": c.insert,
-                "category": c.category_name,
-                "category_id": c.category,
-                "count": c.post_count,
-                "alias": c.alias_label,
-            }
-            for c in found
-        ]
-    }
+        found: list[Any] = state.database().complete(text, limit)
+    return found

@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from pydantic import BaseModel, ConfigDict, Field
 
-__all__ = ["AnalyzeBody", "GenerateBody", "LoraChoice", "PresetsBody"]
+__all__ = [
+    "AnalyzeBody",
+    "CompleteResponse",
+    "GenerateBody",
+    "InfoResponse",
+    "JobStarted",
+    "LoraChoice",
+    "PngSettings",
+    "PresetsBody",
+]
 
 
 class _Body(BaseModel):
@@ -50,3 +59,93 @@ class GenerateBody(_Body):
     num_images: int = 1
     hires: bool = False
     loras: list[LoraChoice] = Field(default_factory=list, max_length=20)
+
+
+# -- responses (for the schema at /docs; the endpoints build them as plain JSON) ---------------------
+
+
+class PresetNames(BaseModel):
+    quality: list[str]
+    style: list[str]
+    negative: list[str]
+
+
+class SizeInfo(BaseModel):
+    name: str
+    width: int
+    height: int
+
+
+class Defaults(BaseModel):
+    quality: str
+    style: str
+    size: str
+    sampler: str
+    steps: int
+    guidance: float
+    hires: bool
+
+
+class Limits(BaseModel):
+    prompt_chars: int
+    body_bytes: int
+    png_bytes: int
+
+
+class InfoResponse(BaseModel):
+    """``GET /api/info``."""
+
+    version: str
+    generate: bool
+    generate_reason: str | None
+    model: str | None
+    presets: PresetNames
+    sizes: list[SizeInfo]
+    samplers: list[str]
+    defaults: Defaults
+    loras: list[str]
+    limits: Limits
+
+
+class CompletionItem(BaseModel):
+    label: str
+    insert: str
+    category: str
+    category_id: int
+    count: int
+    alias: str | None
+
+
+class CompleteResponse(BaseModel):
+    """``GET /api/complete``: prefix matches by post count, then near matches."""
+
+    items: list[CompletionItem]
+
+
+class JobStarted(BaseModel):
+    """``POST /api/generate`` (202): the job's id and the seed of its first image."""
+
+    job: str
+    seed: int
+
+
+class Settings(BaseModel):
+    prompt: str
+    negative: str
+    presets: dict[str, str | bool | None]
+    size: str | None
+    sampler: str | None
+    steps: int | None
+    guidance: float | None
+    seed: int | None
+    num_images: int
+    hires: bool
+    loras: list[dict[str, str | float]]
+
+
+class PngSettings(BaseModel):
+    """``POST /api/read-png``: what a dropped PNG was made with, in the shape generate takes."""
+
+    prompt: str
+    negative: str
+    settings: Settings

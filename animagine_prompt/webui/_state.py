@@ -106,8 +106,8 @@ class ServerState:
             self._jobs.close()
 
 
-def state_of(request: Request) -> ServerState:
-    """The app's :class:`ServerState` (a FastAPI dependency)."""
+async def state_of(request: Request) -> ServerState:
+    """The app's :class:`ServerState` (a FastAPI dependency; async, so it costs no thread hop)."""
     state: ServerState = request.app.state.server
     return state
 

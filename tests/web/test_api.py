@@ -64,6 +64,31 @@ def test_analyze_is_the_analysis_layer_in_utf16_offsets(prompt_only):
     assert got["negative"]["findings"][0]["fix"]["edits"] == [{"start": 6, "end": 7, "content": ""}]
 
 
+def test_a_local_server_refuses_other_host_names():
+    config = ServerConfig(generate=False, allowed_hosts=("127.0.0.1", "localhost", "::1"))
+    with TestClient(create_app(config, warm_up=False), base_url="http://127.0.0.1:7860") as client:
+        assert client.get("/api/info").status_code == 200
+        for host in ("localhost:7860", "[::1]:7860", "LOCALHOST"):
+            assert client.get("/api/info", headers={"host": host}).status_code == 200
+        for host in ("evil.example:7860", "127.0.0.1.evil.example", "", "[::2]:7860"):
+            refused = client.get("/api/info", headers={"host": host})
+            assert refused.status_code == 400 and "this server answers to" in refused.json()["detail"]
+
+
+def test_the_schema_documents_every_endpoint(prompt_only):
+    schema = prompt_only.get("/openapi.json").json()
+    assert set(schema["paths"]) == {
+        "/api/info", "/api/analyze", "/api/complete", "/api/generate", "/api/jobs/{job_id}/events",
+        "/api/jobs/{job_id}/stop", "/api/images/{name}", "/api/read-png",
+    }  # fmt: skip
+    assert "items" in schema["components"]["schemas"]["CompleteResponse"]["properties"]
+
+
+def test_responses_say_how_long_the_server_took(prompt_only):
+    timing = prompt_only.post("/api/analyze", json={"prompt": "1girl"}).headers["server-timing"]
+    assert timing.startswith("app;dur=") and float(timing.split("=")[1]) >= 0
+
+
 def test_analyze_builds_with_the_chosen_presets(prompt_only):
     got = _analyze(prompt_only, "1girl, masterpiece", "", quality="standard", style="anime")
     choice = PresetChoice(quality="standard", style="anime")

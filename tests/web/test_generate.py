@@ -59,6 +59,17 @@ def test_progress_previews_and_images_as_a_plain_generate_makes_them(generating,
     assert loads == [1]
 
 
+def test_hires_reports_both_passes_with_a_preview_each(generating):
+    client, _, _ = generating
+    got = events(client, _generate(client, hires=True, seed=2)["job"])
+    stages = [d["stage"] for n, d in got if n == "progress"]
+    assert stages[:4] == ["loading", "base", "base", "base"] and "hires" in stages
+    first_hires = next(d for n, d in got if n == "progress" and d["stage"] == "hires")
+    assert first_hires["preview"].startswith("data:image/jpeg")
+    image = next(d for n, d in got if n == "image")
+    assert _pixels(client.get(image["url"]).content).shape == (96, 96, 3) and image["settings"]["hires"] is True
+
+
 def test_the_model_is_loaded_by_the_first_job_only(generating):
     client, _, loads = generating
     client.post("/api/analyze", json={"prompt": "1girl"})

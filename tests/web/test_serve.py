@@ -41,12 +41,14 @@ def test_local_only_by_default_without_a_warning(started, capsys):
     err = capsys.readouterr().err
     assert f"http://127.0.0.1:{port}/" in err and "prompt-only mode: started with --no-generate" in err
     assert "warning" not in err
+    assert started["app"].state.server.config.allowed_hosts == ("127.0.0.1", "localhost", "::1")
 
 
 def test_another_host_only_when_asked_and_with_a_warning(started, capsys):
     assert main(["serve", "--host", "0.0.0.0", "--port", str(_free_port()), "--no-generate"]) == 0
     assert started["host"] == "0.0.0.0"
     assert "warning: listening on 0.0.0.0: anyone who can reach this machine" in capsys.readouterr().err
+    assert started["app"].state.server.config.allowed_hosts == ()
 
 
 def test_options_reach_the_app(started, tmp_path, loras):

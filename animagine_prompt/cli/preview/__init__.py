@@ -41,20 +41,7 @@ _EXPORTS: dict[str, str] = {
     "read_theme_file": "._theme",
 }
 
-__all__ = [
-    "HELP",
-    "STYLES",
-    "ChunkBar",
-    "DiagnosticList",
-    "PreviewView",
-    "TagFlow",
-    "TagTable",
-    "WeightLegend",
-    "add_arguments",
-    "preview_theme",
-    "read_theme_file",
-    "run",
-]
+__all__ = sorted(_EXPORTS)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
