@@ -284,7 +284,7 @@ class LintContext:
             if fragment.kind in ("break", "and"):
                 count, size = count + 1, 0
                 continue
-            size += len("".join(fragment.text.split()).encode("utf-8"))
+            size += len("".join(fragment.text.split()).encode("utf-8", "surrogatepass"))
             if size > 75:
                 return None
         return count
