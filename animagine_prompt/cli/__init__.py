@@ -32,6 +32,7 @@ COMMANDS: dict[str, str] = {
     "inspect": "animagine_prompt.cli.inspect",
     "generate": "animagine_prompt.cli.generate",
     "expand": "animagine_prompt.cli.expand",
+    "serve": "animagine_prompt.cli.serve",
 }
 
 
