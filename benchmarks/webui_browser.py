@@ -7,7 +7,8 @@ Playwright, then for each prompt of ``../shared/data/real-prompts.jsonl`` (or th
 pastes it over the editor's text, then types one key at its end, and measures each edit inside
 the page, from its ``beforeinput`` event to the moment the editor's ``data-state`` turns ``ready``
 (the analysis of that text shown: squiggles, colours, counters). That includes the 80 ms debounce,
-the HTTP request, the server's analysis and drawing; the client's User Timing marks split it. The baseline, measured in the same run on the same prompts, is the bare
+the HTTP request, the server's analysis and drawing; the client's User Timing marks split it.
+The baseline, measured in the same run on the same prompts, is the bare
 ``POST /api/analyze`` from Python to the same server; the difference is what the page adds.
 Target: p95 <= 150 ms. Page weight: index.html + app.js + app.css gzip-compressed, target <= 400 KB.
 """
