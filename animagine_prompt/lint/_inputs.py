@@ -51,7 +51,7 @@ class Location:
     verbatim: bool
     #: How a replacement is written back: ``raw``, ``quoted`` (escaped, between double quotes),
     #: ``single`` (between YAML single quotes), ``json`` (a quoted JSON string), ``yaml`` (a plain
-    #: YAML string where it can be one) or ``block`` (a YAML literal block).
+    #: YAML string where it can be one), ``block`` or ``folded`` (a YAML ``|`` or ``>`` block).
     style: str = "raw"
     #: ``(offset in the prompt, line, column)`` runs of a prompt that is not verbatim in the file.
     segments: tuple[tuple[int, int, int], ...] = ()
@@ -183,10 +183,11 @@ class Source:
 
 
 def _encode(value: str, at: Location, keep_style: bool = True) -> str:
-    if at.style == "json" or (not keep_style and at.style in ("yaml", "block")):
+    if at.style == "json" or (not keep_style and at.style in ("yaml", "block", "folded")):
         return json.dumps(value, ensure_ascii=False)
-    if at.style == "block":
-        block = block_literal(value, at.indent, at.newline)
+    if at.style in ("block", "folded"):
+        block = block_literal(value, at.indent, at.newline, folded=at.style == "folded")
+        block = block or block_literal(value, at.indent, at.newline)
         return json.dumps(value, ensure_ascii=False) if block is None else block
     if at.style == "yaml":
         import yaml
@@ -338,7 +339,8 @@ def _read_yaml(text: str, path: str) -> Source:
                 end -= len(ending)
                 break
         indent = runs[0][2] - 1 if runs else 2
-        return Location(start, end, line, column, False, "block", runs, indent, newline)
+        style = "folded" if value.style == ">" else "block"
+        return Location(start, end, line, column, False, style, runs, indent, newline)
 
     return Source(path, "yaml", text, tuple(_records(data, path, locate)))
 
