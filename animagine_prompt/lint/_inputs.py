@@ -50,7 +50,8 @@ class Location:
     column: int
     verbatim: bool
     #: How a replacement is written back: ``raw``, ``quoted`` (escaped, between double quotes),
-    #: ``single`` (between YAML single quotes), ``json`` (a quoted JSON string), ``yaml`` (a plain
+    #: ``single`` (between YAML single quotes), ``json`` (a quoted JSON string; ``json-ascii`` with
+    #: ``\u`` escapes for what is not ASCII), ``yaml`` (a plain
     #: YAML string where it can be one), ``block`` or ``folded`` (a YAML ``|`` or ``>`` block).
     style: str = "raw"
     #: ``(offset in the prompt, line, column)`` runs of a prompt that is not verbatim in the file.
@@ -183,8 +184,8 @@ class Source:
 
 
 def _encode(value: str, at: Location, keep_style: bool = True) -> str:
-    if at.style == "json" or (not keep_style and at.style in ("yaml", "block", "folded")):
-        return json.dumps(value, ensure_ascii=False)
+    if at.style in ("json", "json-ascii") or (not keep_style and at.style in ("yaml", "block", "folded")):
+        return json.dumps(value, ensure_ascii=at.style == "json-ascii")
     if at.style in ("block", "folded"):
         block = block_literal(value, at.indent, at.newline, folded=at.style == "folded")
         block = block or block_literal(value, at.indent, at.newline)
@@ -307,7 +308,9 @@ def _json_locator(text: str) -> Callable[[Any], Location | None]:
         line, column = value.line, value.column + 1  # the first character after the quote
         if text[start + 1 : end - 1] == value:
             return Location(start + 1, end - 1, line, column, True, "quoted")
-        return Location(start, end, line, column, False, "json", segments(text, start, end, value, '"', lines))
+        # a file that writes non-ASCII characters as \u escapes gets its fixes written that way too
+        style = "json-ascii" if text[start:end].isascii() and not value.isascii() else "json"
+        return Location(start, end, line, column, False, style, segments(text, start, end, value, '"', lines))
 
     return locate
 
