@@ -13,7 +13,11 @@ if importlib.util.find_spec("torch") is None or importlib.util.find_spec("diffus
         "docs/generate.md",
         "tests/encode/*",
         "tests/pipeline/*",
+        "animagine_prompt/webui/_preview.py",
     ]
+# The web app needs the `webui` extra (FastAPI); without it, its modules cannot be collected.
+if importlib.util.find_spec("fastapi") is None or importlib.util.find_spec("httpx") is None:
+    collect_ignore_glob += ["animagine_prompt/webui/*", "docs/webui.md", "tests/web/*"]
 
 
 def pytest_terminal_summary(terminalreporter, exitstatus, config):  # noqa: ARG001 - pytest's hook signature
