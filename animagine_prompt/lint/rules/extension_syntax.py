@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from bisect import bisect_right
 from collections.abc import Iterator
 
 from animagine_prompt.diagnostics import Severity
@@ -82,19 +83,33 @@ class ExtensionSyntax(Rule):
 
     def _dynamic(self, ctx: LintContext) -> Iterator[tuple[tuple[int, int], str]]:
         inside = 0  # end of the last variants group: nested ones are part of it
+        variants: list[tuple[int, int]] = []
+        if "{" in ctx.text:
+            # The dialect reads braces as text, so its tree has no brace groups: NovelAI's has.
+            from animagine_prompt.lint.rules._tree import visit
+            from animagine_prompt.syntax import get_dialect, parse
+
+            novelai = parse(ctx.text, "novelai", comments=ctx.prompt.comments)
+            for v in visit(novelai.tree.children, get_dialect("novelai")):
+                node = v.node
+                if isinstance(node, Group) and node.kind == "brace" and node.span and node.span[0] >= inside:
+                    if node.closed and "|" in render(node.children):
+                        inside = node.span[1]
+                        variants.append(node.span)
+                        yield (
+                            node.span,
+                            f"{quoted(ctx.text[node.span[0] : node.span[1]])} is a Dynamic Prompts variant: the "
+                            "extension picks one option per image; without it the braces and '|' are read as text",
+                        )
+        starts = [a for a, _ in variants]
         for v in ctx.visits:
             node = v.node
-            if isinstance(node, Group) and node.kind == "brace" and node.span and node.span[0] >= inside:
-                if node.closed and "|" in render(node.children):
-                    inside = node.span[1]
-                    yield (
-                        node.span,
-                        f"{quoted(ctx.text[node.span[0] : node.span[1]])} is a Dynamic Prompts variant: the "
-                        "extension picks one option per image; without it the braces and '|' are read as text",
-                    )
-            elif isinstance(node, Leaf) and node.kind == "text" and node.span and node.span[0] >= inside:
+            if isinstance(node, Leaf) and node.kind == "text" and node.span:
                 for m in _WILDCARD.finditer(node.raw):
                     start = node.span[0] + m.start()
+                    i = bisect_right(starts, start) - 1
+                    if i >= 0 and start < variants[i][1]:
+                        continue  # part of a variants group, reported with it
                     yield (
                         (start, start + len(m.group())),
                         f"{quoted(m.group())} is a Dynamic Prompts wildcard: the extension replaces it with a "

@@ -54,16 +54,26 @@ class NovelaiSyntax(Rule):
             return
         inside = 0  # end of the last brace group: nested braces are part of it
         groups: list[tuple[int, int]] = []
+        if "{" in ctx.text:
+            # The dialect reads braces as text, so its tree has no brace groups: NovelAI's has.
+            from animagine_prompt.lint.rules._tree import visit
+            from animagine_prompt.syntax import get_dialect, parse
+
+            novelai = parse(ctx.text, "novelai", comments=ctx.prompt.comments)
+            for v in visit(novelai.tree.children, get_dialect("novelai")):
+                node = v.node
+                if not node.span or node.span[0] < inside:
+                    continue
+                if isinstance(node, Group) and node.kind == "brace" and node.closed:
+                    body = render(node.children)
+                    if "|" not in body and body.strip(" {}"):
+                        inside = node.span[1]
+                        groups.append(node.span)
         for v in ctx.visits:
             node = v.node
-            if not node.span or node.span[0] < inside:
+            if not node.span:
                 continue
-            if isinstance(node, Group) and node.kind == "brace" and node.closed:
-                body = render(node.children)
-                if "|" not in body and body.strip(" {}"):
-                    inside = node.span[1]
-                    groups.append(node.span)
-            elif isinstance(node, Leaf) and node.kind == "text":
+            if isinstance(node, Leaf) and node.kind == "text":
                 for m in _NUMERIC.finditer(node.raw):
                     start = node.span[0] + m.start()
                     weight, text = m.group(1), m.group(2).strip()
