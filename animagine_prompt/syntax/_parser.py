@@ -20,11 +20,19 @@ from __future__ import annotations
 
 import math
 import re
+from collections.abc import Callable
 from functools import cache
+from typing import TYPE_CHECKING, Any
 
 from animagine_prompt._cache import cache_dir
 from animagine_prompt._resources import data_dir
 from animagine_prompt.syntax.nodes import Alternate, ExtraNetwork, Group, Leaf, Node, PromptTree, Schedule
+
+if TYPE_CHECKING:
+    from lark import Lark
+
+# a lexed token: (terminal name, start, end)
+_Token = tuple[str, int, int]
 
 _LEAF_KINDS = {
     "TEXT": "text",
@@ -49,7 +57,7 @@ _CLOSER_OF = {"LPAR": "RPAR", "LSQB": "RSQB", "LBRACE": "RBRACE"}
 _NUMBER = re.compile(r"[+-]?(?:\d+\.?\d*|\.\d+)(?:[eE][+-]?\d+)?")
 
 
-class _Inline(list):
+class _Inline(list[Any]):
     """Children of an inlined rule (``_item``, ``x*``), spliced into the parent rule's children."""
 
     __slots__ = ()
@@ -68,7 +76,7 @@ class _Tables:
     list of an ``x*`` rule and ``_APPEND`` extends it in place (linear time), ``_BUILD`` makes a node.
     """
 
-    def __init__(self, lark) -> None:
+    def __init__(self, lark: Lark) -> None:
         try:
             self._read(lark)
         except (AttributeError, KeyError, TypeError, ValueError) as error:
@@ -79,16 +87,17 @@ class _Tables:
                 f"({type(error).__name__}: {error}): install the lark version pinned in pyproject.toml"
             ) from error
 
-    def _read(self, lark) -> None:
+    def _read(self, lark: Any) -> None:  # lark's tables are internals its type hints leave out
         frontend = lark.parser
         table = frontend.parser.parser.parse_table
         self.start_state = table.start_states["start"]
-        rule_ids: dict = {}
+        rule_ids: dict[object, int] = {}
         self.rules: list[tuple[int, int, str, str | None]] = []
         self.actions: dict[int, dict[str, tuple[bool, int]]] = {}
         self.goto: dict[int, dict[str, int]] = {}
         for state, entries in table.states.items():
-            actions, goto = {}, {}
+            actions: dict[str, tuple[bool, int]] = {}
+            goto: dict[str, int] = {}
             for token_symbol, (action, arg) in entries.items():
                 # plain str keys: lark's Token compares in Python, a str in C (see _describe)
                 symbol = str.__str__(token_symbol)
@@ -114,7 +123,7 @@ class _Tables:
                 ((is_shift, rule_id),) = kinds
                 if not is_shift and self.rules[rule_id][3] != "start":
                     self.default_reduce[state] = rule_id
-        self.matchers = {}
+        self.matchers: dict[int, Callable[[str, int], re.Match[str] | None]] = {}
         for state, basic in frontend.lexer.lexers.items():
             if state in self.default_reduce:
                 continue
@@ -126,7 +135,7 @@ class _Tables:
             self.matchers[state] = scanner._mres[0].match
 
 
-def _describe(rule) -> tuple[int, int, str, str | None]:
+def _describe(rule: Any) -> tuple[int, int, str, str | None]:
     origin = rule.origin.name
     origin = origin if isinstance(origin, str) else origin.value
     # lark may name rules with Token, a str subclass whose __eq__ runs in Python: every table
@@ -142,9 +151,9 @@ def _describe(rule) -> tuple[int, int, str, str | None]:
     return _PASS, size, origin, None
 
 
-def _flatten(tokens: list) -> list:
+def _flatten(tokens: list[Any]) -> list[Any]:
     """Splice inlined children into the list."""
-    out: list = []
+    out: list[Any] = []
     for t in tokens:
         if type(t) is _Inline:
             out.extend(t)
@@ -153,19 +162,19 @@ def _flatten(tokens: list) -> list:
     return out
 
 
-def _leaf(tok: tuple, text: str) -> Node:
+def _leaf(tok: _Token, text: str) -> Node:
     kind, start, end = tok
     if kind == "EXTRA":
         return ExtraNetwork(text[start:end], (start, end))
     return Leaf(_LEAF_KINDS[kind], text[start:end], (start, end))
 
 
-def _nodes(items: list, text: str) -> tuple[Node, ...]:
+def _nodes(items: list[Any], text: str) -> tuple[Node, ...]:
     return tuple([t if type(t) is not tuple else _leaf(t, text) for t in items])
 
 
-def _split(children: list, separator: str) -> list[list]:
-    parts: list[list] = [[]]
+def _split(children: list[Any], separator: str) -> list[list[Any]]:
+    parts: list[list[Any]] = [[]]
     for child in children:
         if type(child) is tuple and child[0] == separator:
             parts.append([])
@@ -174,27 +183,32 @@ def _split(children: list, separator: str) -> list[list]:
     return parts
 
 
-def _has(children: list, token_type: str) -> bool:
+def _has(children: list[Any], token_type: str) -> bool:
     return any(type(c) is tuple and c[0] == token_type for c in children)
 
 
-def _reduce(name: str, children: list, text: str) -> object:
-    if name == "start":
-        return PromptTree(_nodes(children, text))
+def _number(close_text: str) -> str:
+    match = _NUMBER.search(close_text)
+    if match is None:  # pragma: no cover - grammar invariant: WEIGHT and WHEN hold a number
+        raise RuntimeError(f"prompt grammar: no number in {close_text!r}")
+    return match.group()
+
+
+def _reduce(name: str, children: list[Any], text: str) -> Node:
     (_, open_start, open_end), body, close = children[0], children[1:-1], children[-1]
     close_type, close_start, close_end = close
     close_text = text[close_start:close_end]
     open_text = text[open_start:open_end]
     span = (open_start, close_end)
     if name == "round":
-        weight = float(_NUMBER.search(close_text).group()) if close_type == "WEIGHT" else None
+        weight = float(_number(close_text)) if close_type == "WEIGHT" else None
         return Group("round", _nodes(body, text), open_text, close_text, weight, span)
     if name == "brace":
         return Group("brace", _nodes(body, text), open_text, close_text, None, span)
     if close_type == "WHEN" and not _has(body, "PIPE"):
         parts = _split(body, "COLON")
         if len(parts) <= 2:
-            when_text = _NUMBER.search(close_text).group()
+            when_text = _number(close_text)
             when = float(when_text)
             if math.isfinite(when):
                 before = _nodes(parts[0], text) if len(parts) == 2 else None
@@ -209,15 +223,15 @@ def _drive(tables: _Tables, text: str) -> PromptTree:
     actions, goto, rules = tables.actions, tables.goto, tables.rules
     matchers, default_reduce = tables.matchers, tables.default_reduce
     state_stack = [tables.start_state]
-    value_stack: list = []
+    value_stack: list[Any] = []  # tokens, nodes and _Inline lists
     n = len(text)
     pos = 0
-    pending: list[tuple] = []  # zero-width closers fed at the end of input
+    pending: list[_Token] = []  # zero-width closers fed at the end of input
     while True:
         state = state_stack[-1]
         if state in default_reduce:
-            tok = None
-            kind = None
+            tok: _Token | None = None
+            kind = ""  # unused: a default reduction reads no token
             rule_id = default_reduce[state]
         else:
             if pending:
@@ -228,7 +242,7 @@ def _drive(tables: _Tables, text: str) -> PromptTree:
                 if match is None:  # pragma: no cover - TEXT matches any character in every state
                     tok = ("TEXT", pos, pos + 1)
                 else:
-                    tok = (match.lastgroup, pos, match.end())
+                    tok = (match.lastgroup or "", pos, match.end())  # every terminal is a named group
                 pos = tok[2]
             else:
                 tok = ("$END", n, n)
@@ -273,10 +287,9 @@ def _drive(tables: _Tables, text: str) -> PromptTree:
                     children = []
                 if any(type(c) is _Inline for c in children):
                     children = _flatten(children)
-                value = _reduce(name, children, text)
-                if name == "start":
-                    return value
-                value_stack.append(value)
+                if origin == "start":
+                    return PromptTree(_nodes(children, text))
+                value_stack.append(_reduce(origin, children, text))
             state_stack.append(goto[state_stack[-1]][origin])
             if tok is None:  # a default reduction: lex in the state it led to
                 break
@@ -287,7 +300,7 @@ def _cache_path(comments: bool, braces: bool) -> str:
 
 
 @cache
-def get_parser(comments: bool = True, braces: bool = True):
+def get_parser(comments: bool = True, braces: bool = True) -> Lark:
     """The lark LALR parser for the prompt grammar, built once per process (analysis cached on disk).
 
     >>> get_parser() is get_parser()
@@ -303,7 +316,7 @@ def get_parser(comments: bool = True, braces: bool = True):
         # A1111 and ComfyUI have no braces: "{" and "}" are text, and "(a {b) c}" closes at ")".
         grammar = grammar.replace("{}<#:", "<#:")
         grammar += "\n%override LBRACE: /\\{(?!)/\n%override RBRACE: /\\}(?!)/\n"
-    options = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
+    options: dict[str, Any] = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
     try:
         # lark keys its cache on the grammar and options, so a stale file is never used.
         return Lark(grammar, cache=_cache_path(comments, braces), **options)

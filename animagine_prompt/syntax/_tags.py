@@ -62,8 +62,7 @@ def split_items(events: Iterable[Event], source: str, begin: int = 0, stop: int 
         pieces.clear()
 
     for event in events:
-        tag = event.kind
-        if tag == "text":
+        if event.kind == "text":
             _, leaf, value, weight, start, end, _ = event
             if leaf is not None and getattr(leaf, "kind", None) == "and":
                 flush(start)
@@ -81,7 +80,7 @@ def split_items(events: Iterable[Event], source: str, begin: int = 0, stop: int 
                     pieces.append((value[offset:], weight, start + offset, end))
             else:
                 pieces.append((value, weight, start, end))
-        elif tag in ("break", "sep"):
+        elif event.kind == "break" or event.kind == "sep":
             node = event[1]
             span = getattr(node, "span", None)
             if span is not None:

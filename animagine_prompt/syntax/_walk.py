@@ -19,7 +19,7 @@ from __future__ import annotations
 
 import math
 from collections.abc import Iterator
-from typing import NamedTuple
+from typing import Literal, NamedTuple
 
 from animagine_prompt.syntax.dialects import Dialect
 from animagine_prompt.syntax.nodes import Alternate, ExtraNetwork, Group, Leaf, Node, PromptTree, Schedule
@@ -30,7 +30,7 @@ __all__ = ["EDGE", "BreakEvent", "EdgeEvent", "Event", "SepEvent", "TextEvent", 
 class TextEvent(NamedTuple):
     """Literal text with its weight and source offsets."""
 
-    kind: str
+    kind: Literal["text"]
     leaf: Leaf | ExtraNetwork | None
     value: str
     weight: float
@@ -42,7 +42,7 @@ class TextEvent(NamedTuple):
 class BreakEvent(NamedTuple):
     """A BREAK marker."""
 
-    kind: str
+    kind: Literal["break"]
     leaf: Leaf
     weight: float
 
@@ -50,13 +50,13 @@ class BreakEvent(NamedTuple):
 class EdgeEvent(NamedTuple):
     """The end of a plain-text run."""
 
-    kind: str
+    kind: Literal["edge"]
 
 
 class SepEvent(NamedTuple):
     """An item boundary that emits no text; ``node`` is None at a schedule or option edge."""
 
-    kind: str
+    kind: Literal["sep"]
     node: Node | None
 
 
@@ -94,7 +94,7 @@ def walk_with_depth(tree: PromptTree | tuple[Node, ...]) -> Iterator[tuple[Node,
 #: How schedules and alternations are read: None = literal text; "final" = the text after the last
 #: switch (schedules) and the first option (alternations); "all" = every branch in turn (tags);
 #: an ``int`` = the sampling step (``steps`` is then also given).
-Choice = object
+Choice = int | str | None
 
 
 #: Up to this many brackets the weight is multiplied in exactly A1111's order; deeper, running
@@ -239,11 +239,11 @@ def walk(
 ) -> Iterator[Event]:
     """Events for ``nodes`` (see the module docstring)."""
     chain = _Chain(dialect)
-    weight = 1.0
     breaks = dialect.breaks
     remove_networks = dialect.extra_networks and not extra_networks_as_text
-    # Each frame: (iterator over nodes, action on exit)
-    stack: list[tuple[Iterator[Node], object]] = [(iter(nodes), None)]
+    weight: float | None = 1.0
+    # Each frame: (iterator over nodes and _SEP markers, action on exit)
+    stack: list[tuple[Iterator[object], tuple[str, Group] | None]] = [(iter(nodes), None)]
     while stack:
         node = next(stack[-1][0], None)
         if node is None:
@@ -260,11 +260,11 @@ def walk(
                         weight = chain.weight
                     yield _new(TextEvent, ("text", None, group.close, weight, end - len(group.close), end, True))
             continue
-        cls = type(node)
-        if weight is None and cls is not Group:
+        # ``type(node) is`` rather than isinstance: the tree's classes are final, and mypy narrows on it
+        if weight is None and type(node) is not Group:
             # computed when text needs it, not at every bracket: deep nesting stays linear
             weight = chain.weight
-        if cls is Leaf:
+        if type(node) is Leaf:
             kind = node.kind
             start, end = node.span or (0, 0)
             if kind == "text":
@@ -279,7 +279,7 @@ def walk(
                 yield SepEvent("sep", node)
             else:
                 yield _new(TextEvent, ("text", node, node.raw, weight, start, end, True))
-        elif cls is Group:
+        elif type(node) is Group:
             mult = _multiplier(node, dialect)
             start = (node.span or (0, 0))[0]
             if mult is None:
@@ -299,18 +299,18 @@ def walk(
                     close = node.close[:-1]
                     children = (*children, Leaf("colon", close, (end - len(close), end) if node.span else None))
                 stack.append((iter(children), ("pop", node)))
-        elif cls is ExtraNetwork:
+        elif type(node) is ExtraNetwork:
             if remove_networks:
                 yield SepEvent("sep", node)
             else:
                 start, end = node.span or (0, 0)
                 yield _new(TextEvent, ("text", node, node.raw, weight, start, end, True))
-        elif cls is Schedule or cls is Alternate:
+        elif type(node) is Schedule or type(node) is Alternate:
             if choice is None or not dialect.schedules:
                 literal = Group("square", _literal_children(node), "[", "]", None, node.span)
                 stack.append((iter((literal,)), None))
             elif choice == "all":
-                branches = node.options if cls is Alternate else (node.before or (), node.after)
+                branches = node.options if isinstance(node, Alternate) else (node.before or (), node.after)
                 seq: list[object] = []
                 for branch in branches:
                     seq.append(_SEP)
@@ -350,7 +350,9 @@ def schedule_step(when: float, when_text: str, steps: int, hires_steps: int | No
     return min(total, int(value))
 
 
-def _choose(node: Schedule | Alternate, step: object, steps: int | None, hires_steps: int | None):
+def _choose(
+    node: Schedule | Alternate, step: int | str, steps: int | None, hires_steps: int | None
+) -> tuple[Node, ...]:
     if isinstance(node, Alternate):
         index = 0 if step == "final" else (int(step) - 1) % len(node.options)
         return node.options[index]

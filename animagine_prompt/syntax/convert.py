@@ -41,7 +41,13 @@ class Conversion:
         return self.text
 
 
-_DROPPED = object()  # where a construct the target cannot say was left out
+class _Dropped:
+    """The type of the marker below."""
+
+    __slots__ = ()
+
+
+_DROPPED = _Dropped()  # where a construct the target cannot say was left out
 
 # children still to convert: (nodes, weight in the source, weight written so far, at top level)
 _Task = tuple[tuple[Node, ...], float, float, bool]
@@ -95,22 +101,24 @@ class _Converter:
             return "{" * count, "}" * count
         return "[" * -count, "]" * -count
 
-    def nodes(self, nodes: tuple[Node, ...], src_abs: float, dst_abs: float, top: bool) -> Iterator[str]:
+    def nodes(self, nodes: tuple[Node, ...], src_abs: float, dst_abs: float, top: bool) -> Iterator[str | _Dropped]:
         """The converted text of ``nodes``, piece by piece (iterative: any nesting depth)."""
-        stack: list[Iterator[str | _Task]] = [iter(((nodes, src_abs, dst_abs, top),))]
+        stack: list[Iterator[str | _Dropped | _Task]] = [iter(((nodes, src_abs, dst_abs, top),))]
         while stack:
             item = next(stack[-1], None)
             if item is None:
                 stack.pop()
-            elif isinstance(item, str) or item is _DROPPED:
+            elif isinstance(item, (str, _Dropped)):
                 yield item
             else:
                 stack.append(self._children(*item))
 
-    def _children(self, nodes: tuple[Node, ...], src_abs: float, dst_abs: float, top: bool) -> Iterator[str | _Task]:
+    def _children(
+        self, nodes: tuple[Node, ...], src_abs: float, dst_abs: float, top: bool
+    ) -> Iterator[str | _Dropped | _Task]:
         return chain.from_iterable(self.node(n, src_abs, dst_abs, top) for n in nodes)
 
-    def node(self, node: Node, src_abs: float, dst_abs: float, top: bool) -> Iterator[str | _Task]:
+    def node(self, node: Node, src_abs: float, dst_abs: float, top: bool) -> Iterator[str | _Dropped | _Task]:
         """Text pieces of one node, and tasks ``(nodes, src_abs, dst_abs, top)`` for its children."""
         src, dst = self.src, self.dst
         if isinstance(node, ExtraNetwork):
@@ -179,7 +187,7 @@ class _Converter:
                     yield _DROPPED
                 yield (kept, src_abs, dst_abs, False)
 
-    def leaf(self, leaf: Leaf, top: bool) -> Iterator[str]:
+    def leaf(self, leaf: Leaf, top: bool) -> Iterator[str | _Dropped]:
         src, dst = self.src, self.dst
         kind = leaf.kind
         if kind == "break" and src.breaks:
@@ -230,21 +238,21 @@ def convert(text: str, src: str | Dialect = "a1111", dst: str | Dialect = "a1111
     return Conversion(out, tuple(converter.notes))
 
 
-def _without_empty_items(pieces: list) -> str:
+def _without_empty_items(pieces: list[str | _Dropped]) -> str:
     """Join the pieces; where something was dropped, leave no empty item and no double space.
 
     >>> _without_empty_items(["a, ", _DROPPED, ", b ", _DROPPED, " c, ", _DROPPED])
     'a, b c'
     """
-    texts = [p for p in pieces if p is not _DROPPED]
+    texts = [p for p in pieces if isinstance(p, str)]
     if len(texts) == len(pieces):
         return "".join(texts)
     text = "".join(texts)
     mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)  # a private-use character
-    joined = "".join(mark if p is _DROPPED else p for p in pieces)
+    joined = "".join(p if isinstance(p, str) else mark for p in pieces)
     pattern = re.compile(f"(?P<lc>,)?[ \\t]*(?:{mark}[ \\t]*)+(?P<rc>,[ \\t]*)?")
 
-    def join(match: re.Match) -> str:
+    def join(match: re.Match[str]) -> str:
         start, end = match.span()
         before = joined[start - 1] if start else ""
         after = joined[end] if end < len(joined) else ""

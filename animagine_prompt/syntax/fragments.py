@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 from dataclasses import dataclass
+from typing import Any
 
 from animagine_prompt.diagnostics import Span
 from animagine_prompt.syntax._walk import Event
@@ -63,12 +64,11 @@ class Fragment:
 def build_fragments(events: Iterable[Event]) -> list[Fragment]:
     """Fragments from a walk's events (``_walk.walk``), reproducing A1111's BREAK whitespace rules."""
     # piece: [text, weight, kind, segments (tuple of (text_offset, src_start, src_end))]
-    pieces: list[list] = []
+    pieces: list[list[Any]] = []
     run: list[int] = []  # pieces of the current A1111 plain-text run
     strip_next = False
     for event in events:
-        tag = event.kind
-        if tag == "text":
+        if event.kind == "text":
             _, _, value, weight, start, end, in_run = event
             if strip_next and in_run:
                 stripped = value.lstrip()
@@ -82,11 +82,11 @@ def build_fragments(events: Iterable[Event]) -> list[Fragment]:
                 run.append(len(pieces) - 1)
             elif run:
                 run = []
-        elif tag == "edge":
+        elif event.kind == "edge":
             if run:
                 run = []
             strip_next = False
-        elif tag == "break":
+        elif event.kind == "break":
             _, leaf, weight = event
             if run:
                 # A1111 splits its text token at "\s*BREAK\s*": strip the whitespace before it.
@@ -111,11 +111,12 @@ def build_fragments(events: Iterable[Event]) -> list[Fragment]:
     return _merge(pieces)
 
 
-def _merge(pieces: list[list]) -> list[Fragment]:
+def _merge(pieces: list[list[Any]]) -> list[Fragment]:
     out: list[Fragment] = []
     texts: list[str] = []
     segments: list[tuple[int, int, int]] = []
-    weight = kind = None
+    weight = 1.0  # read only once kind is set
+    kind: str | None = None
     length = 0
     for text, piece_weight, piece_kind, piece_segments in pieces:
         if piece_kind == "text" and kind == "text" and piece_weight == weight:

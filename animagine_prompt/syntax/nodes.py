@@ -10,7 +10,7 @@ Walks are iterative: a prompt nested 5,000 brackets deep must not hit Python's r
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from dataclasses import dataclass
 
 from animagine_prompt.diagnostics import Span
@@ -148,9 +148,10 @@ class Group:
         return self.close != ""
 
 
-_SET_LEAF_KIND = Leaf.kind.__set__  # type: ignore[attr-defined]
-_SET_LEAF_RAW = Leaf.raw.__set__  # type: ignore[attr-defined]
-_SET_LEAF_SPAN = Leaf.span.__set__  # type: ignore[attr-defined]
+# the slot descriptors, read from the class dict: type checkers see ``Leaf.kind`` as the field's type
+_SET_LEAF_KIND: Callable[[Leaf, str], None] = Leaf.__dict__["kind"].__set__
+_SET_LEAF_RAW: Callable[[Leaf, str], None] = Leaf.__dict__["raw"].__set__
+_SET_LEAF_SPAN: Callable[[Leaf, Span | None], None] = Leaf.__dict__["span"].__set__
 _GROUP_SETTERS = tuple(getattr(Group, name).__set__ for name in ("kind", "children", "open", "close", "weight", "span"))
 
 
@@ -222,7 +223,7 @@ def render(node: PromptTree | Node | tuple[Node, ...]) -> str:
     'a, ( b :1.5 ), [c'
     """
     out: list[str] = []
-    stack: list[object] = [iter(node)] if isinstance(node, tuple) else [iter((node,))]
+    stack: list[Iterator[object]] = [iter(node)] if isinstance(node, tuple) else [iter((node,))]
     while stack:
         item = next(stack[-1], None)
         if item is None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass, field
 from functools import cached_property
 
@@ -68,7 +69,7 @@ class SubPrompt:
         return _schedules(self.nodes, self.dialect, steps, hires_steps)
 
 
-def _choice(step: int | None) -> object:
+def _choice(step: int | None) -> int | str:
     return "final" if step is None else int(step)
 
 
@@ -220,8 +221,11 @@ class Prompt:
 def _split_sub_weight(nodes: list[Node]) -> tuple[list[Node], float]:
     """Remove a trailing ``:number`` from a sub-prompt's nodes (A1111's AND weight)."""
     end = len(nodes)
-    while end and isinstance(nodes[end - 1], Leaf) and nodes[end - 1].kind in ("comment", "text"):
-        if nodes[end - 1].kind == "text" and nodes[end - 1].raw.strip():
+    while end:
+        node = nodes[end - 1]
+        if not isinstance(node, Leaf) or node.kind not in ("comment", "text"):
+            break
+        if node.kind == "text" and node.raw.strip():
             break
         end -= 1
     if end:
@@ -239,7 +243,7 @@ def _split_sub_weight(nodes: list[Node]) -> tuple[list[Node], float]:
 def _schedule_points(nodes: tuple[Node, ...], steps: int, hires_steps: int | None) -> list[int]:
     total = steps if hires_steps is None else hires_steps
     points = {total}
-    stack: list = list(nodes)
+    stack: list[Node] = list(nodes)
     while stack:
         node = stack.pop()
         if isinstance(node, Schedule):
@@ -255,7 +259,9 @@ def _schedule_points(nodes: tuple[Node, ...], steps: int, hires_steps: int | Non
     return sorted(points)
 
 
-def _schedules(nodes: tuple[Node, ...], dialect: Dialect, steps: int, hires_steps: int | None):
+def _schedules(
+    nodes: tuple[Node, ...], dialect: Dialect, steps: int, hires_steps: int | None
+) -> list[tuple[int, str]]:
     if not dialect.schedules:
         return [(steps if hires_steps is None else hires_steps, render(nodes))]
     return [
@@ -266,7 +272,7 @@ def _schedules(nodes: tuple[Node, ...], dialect: Dialect, steps: int, hires_step
 def _text_at(nodes: tuple[Node, ...], step: int, steps: int, hires_steps: int | None) -> str:
     """The source text with every schedule and alternation resolved for ``step``."""
     out: list[str] = []
-    stack: list = [iter(nodes)]
+    stack: list[Iterator[Node | str]] = [iter(nodes)]
     while stack:
         node = next(stack[-1], None)
         if node is None:
