@@ -15,7 +15,7 @@ import bisect
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 
-from animagine_prompt.syntax import Alternate, Group, Leaf, Prompt, PromptTree, Schedule, parse
+from animagine_prompt.syntax import Alternate, Group, Leaf, Prompt, PromptTree, Schedule, TagItem, parse
 
 __all__ = ["MergedTag", "Part", "dedupe", "glued", "join_negatives", "tag_key"]
 
@@ -270,12 +270,12 @@ def _balanced(source: str) -> bool:
     return depth == 0
 
 
-def _item_range(item: object) -> tuple[int, int]:
+def _item_range(item: TagItem) -> tuple[int, int]:
     """The range to cut or rewrite for an item: all of it when its brackets are its own, else its text."""
-    return item.span if _balanced(item.source) else item.text_span  # type: ignore[attr-defined]
+    return item.span if _balanced(item.source) else item.text_span
 
 
-def _deletion(text: str, item: object, taken: list[tuple[int, int, str]]) -> tuple[int, int, str]:
+def _deletion(text: str, item: TagItem, taken: list[tuple[int, int, str]]) -> tuple[int, int, str]:
     """The edit that removes ``item`` with one neighbouring comma separator."""
     start, end = _item_range(item)
     claimed = [(s, e) for s, e, _ in taken]
@@ -307,17 +307,17 @@ def _fmt_weight(weight: float) -> str:
     return f"{weight:.3g}"
 
 
-def _reweight(text: str, item: object, weight: float) -> tuple[int, int, str]:
+def _reweight(text: str, item: TagItem, weight: float) -> tuple[int, int, str]:
     """An edit giving ``item`` the effective ``weight``, written as an explicit ``(text:w)``."""
-    t_start, t_end = item.text_span  # type: ignore[attr-defined]
+    t_start, t_end = item.text_span
     raw = text[t_start:t_end]
     start, end = _item_range(item)
-    if (start, end) == item.span and item.source != raw:  # type: ignore[attr-defined]
+    if (start, end) == item.span and item.source != raw:
         # The item's own brackets are replaced: divide out only the weight of what surrounds it.
-        own = parse(item.source).tags()  # type: ignore[attr-defined]
-        outer = item.weight / own[0].weight if own and own[0].weight else 1.0  # type: ignore[attr-defined]
+        own = parse(item.source).tags()
+        outer = item.weight / own[0].weight if own and own[0].weight else 1.0
     else:
-        outer = item.weight  # type: ignore[attr-defined]
+        outer = item.weight
     explicit = weight / outer if outer else weight
     replacement = raw if abs(explicit - 1.0) < 1e-9 else f"({raw}:{_fmt_weight(explicit)})"
     return (start, end, replacement)

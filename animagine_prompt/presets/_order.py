@@ -10,7 +10,7 @@ from __future__ import annotations
 import re
 from collections.abc import Mapping, Sequence
 
-from animagine_prompt.syntax import parse
+from animagine_prompt.syntax import TagItem, parse
 
 from ._merge import Origin, _balanced, _origin_at
 
@@ -70,7 +70,7 @@ def animagine_order(
     items = parse(text).tags()
     # Units: items grouped until their brackets balance, so a group moves whole.
     units: list[tuple[int, int, int]] = []  # (start, end, rank)
-    pending: list = []
+    pending: list[TagItem] = []
     for item in items:
         pending.append(item)
         start, end = pending[0].span[0], pending[-1].span[1]
