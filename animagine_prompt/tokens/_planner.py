@@ -193,8 +193,9 @@ def plan(
     >>> len(p.chunks), p.chunks[0].used, f"{p.token_count}/{p.capacity}"
     (1, 10, '10/75')
     """
-    options = dict(chunk_length=chunk_length, comma_window=comma_window, step=step, steps=steps)
-    return plan_many([source], tokenizer, **options)[0]
+    return plan_many(
+        [source], tokenizer, chunk_length=chunk_length, comma_window=comma_window, step=step, steps=steps
+    )[0]
 
 
 def plan_many(

@@ -169,11 +169,11 @@ class ClipTokenizer:
             own.no_padding()
             encode_raw = _raw_encoder(own)
             encode_batch = _backend_encoder(own, encode_raw)
-            id_to_token = own.id_to_token
+            id_to_token: Callable[[int], str | None] = own.id_to_token
         else:
             encode_batch = _python_encoder(hf_tokenizer)
             encode_raw = None
-            inverse = {i: t for t, i in vocab.items()}
+            inverse: dict[int, str] = {i: t for t, i in vocab.items()}
             id_to_token = inverse.get
         return cls(
             name=type(hf_tokenizer).__name__,
@@ -313,7 +313,8 @@ def _load(kind: str) -> ClipTokenizer:
         return [TokenizedText(tuple(ids), tuple(offsets)) for ids, offsets in encode_raw(texts)]
 
     def id_to_token(token_id: int) -> str | None:
-        return _backend(kind)[0].id_to_token(token_id)
+        token: str | None = _backend(kind)[0].id_to_token(token_id)
+        return token
 
     symbols = dict((symbol, i) for i, (_, symbol) in enumerate(byte_symbols()))
     return ClipTokenizer(
