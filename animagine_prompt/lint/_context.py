@@ -196,7 +196,8 @@ class LintContext:
         db = self.database
         # Items repeat across prompts: each text's series are found once per lint run.
         known: dict[str, frozenset[str]] = self.resources.memo("series_of_item", dict)
-        own, other = [], set()
+        own: list[frozenset[str]] = []
+        other: set[str] = set()
         for items, out in ((self.tags, own), (self.other_tags, None)):
             for text in [item.text for item in items]:
                 names = known.get(text)
@@ -207,8 +208,8 @@ class LintContext:
                 else:
                     out.append(names)
         counts: dict[str, int] = {}
-        for names in [*own, other]:
-            for name in names:
+        for series in [*own, other]:
+            for name in series:
                 counts[name] = counts.get(name, 0) + 1
         return own, counts, frozenset(counts)
 

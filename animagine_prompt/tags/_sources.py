@@ -5,10 +5,7 @@ from __future__ import annotations
 import os
 from collections.abc import Iterable, Mapping
 from pathlib import Path
-from typing import TYPE_CHECKING
-
-if TYPE_CHECKING:  # pragma: no cover
-    from animagine_prompt.config import Config
+from typing import Protocol
 
 __all__ = ["TAGS_ENV", "resolve_tag_paths"]
 
@@ -16,9 +13,16 @@ __all__ = ["TAGS_ENV", "resolve_tag_paths"]
 TAGS_ENV = "ANIMAGINE_PROMPT_TAGS"
 
 
+class _TagsSetting(Protocol):
+    """What is read of a configuration: its tag files (a ``Config``, or lint settings made from one)."""
+
+    @property
+    def tags(self) -> Iterable[Path]: ...
+
+
 def resolve_tag_paths(
     cli_paths: Iterable[str | Path] | None,
-    config: Config | None = None,
+    config: _TagsSetting | None = None,
     env: Mapping[str, str] | None = None,
 ) -> tuple[Path, ...]:
     """The user tag files to merge over the bundled set.

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._fix import Fix
 from animagine_prompt.lint._rule import Finding, Rule
 
 __all__ = ["ParserRule"]
@@ -19,6 +20,6 @@ class ParserRule(Rule):
             if diagnostic.code == self.code:
                 yield self.finding(ctx, diagnostic.message, diagnostic.span, self.fix_for(ctx, diagnostic.span))
 
-    def fix_for(self, ctx: LintContext, span: tuple[int, int]):  # noqa: ANN201 - Fix | None
+    def fix_for(self, ctx: LintContext, span: tuple[int, int]) -> Fix | None:
         """The fix for one diagnostic, or ``None`` (the default)."""
         return None

@@ -10,6 +10,7 @@ from animagine_prompt.lint._fix import Applicability, Fix, FixAvailability
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.lint.rules._items import removal
+from animagine_prompt.syntax import TagItem
 
 
 class DuplicateTag(Rule):
@@ -50,7 +51,7 @@ class DuplicateTag(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the later copy of each repeated item."""
-        first: dict[tuple[int, str], object] = {}
+        first: dict[tuple[int, str], TagItem] = {}
         elsewhere: dict[str, int] = {}
         for item, key, region in zip(ctx.tags, ctx.keys, ctx.regions, strict=True):
             if not key:
@@ -68,11 +69,11 @@ class DuplicateTag(Rule):
                     )
                 elsewhere.setdefault(key, region)
                 continue
-            weaker = item if item.weight <= earlier.weight else earlier  # type: ignore[attr-defined]
+            weaker = item if item.weight <= earlier.weight else earlier
             edit = removal(ctx.text, weaker)
             fix = None
             if edit is not None:
-                same = item.source == earlier.source  # type: ignore[attr-defined]
+                same = item.source == earlier.source
                 fix = Fix(
                     f"remove the copy at weight {weaker.weight:.3g}",
                     (edit,),
