@@ -86,6 +86,12 @@ def check_setting(
 ) -> float: ...
 
 
+@overload
+def check_setting(
+    name: str, value: object, *, label: str | None = None, path: object = None, line: int | None = None
+) -> int | float: ...
+
+
 def check_setting(
     name: str, value: object, *, label: str | None = None, path: object = None, line: int | None = None
 ) -> int | float:

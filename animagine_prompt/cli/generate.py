@@ -301,8 +301,8 @@ class _ImageMaker:
         self.verbose = bool(args.verbose)
         if not self.verbose:
             _quiet_libraries()
-        vae = _vae(args)
-        vae = None if vae.lower() == "none" else vae
+        vae_name = _vae(args)
+        vae = None if vae_name.lower() == "none" else vae_name
         self.model = args.model or _DEFAULT_MODEL
         with warnings.catch_warnings():
             if not self.verbose:

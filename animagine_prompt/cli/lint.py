@@ -125,8 +125,8 @@ def _write_fixes(outputs: list[tuple[str | None, str]], folders: list[str]) -> N
 
     files = [path for path, _ in outputs if path is not None]
     # every file is checked before the first is written: a refusal leaves all of them as they were
-    for path in files:
-        check_writable(path)
+    for file in files:
+        check_writable(file)
     if folders and files:
         where = ", ".join(folders)
         print(f"--fix: rewriting {len(files)} file{'s' if len(files) != 1 else ''} under {where}", file=sys.stderr)

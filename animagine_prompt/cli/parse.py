@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import argparse
 import json
+from typing import Any
 
 from animagine_prompt.cli._io import console, read_prompt_arg
 
@@ -29,12 +30,13 @@ def run(args: argparse.Namespace) -> int:
         raise UsageError("--step needs --steps (the number of sampling steps)")
     prompt = parse(read_prompt_arg(args.prompt), args.dialect, comments=not args.no_comments)
     fragments = prompt.fragments(args.step, args.steps)
-    data = {
+    data: dict[str, Any] = {
         "fragments": [{"text": f.text, "weight": f.weight, "kind": f.kind} for f in fragments],
         "tags": [{"text": t.text, "weight": t.weight, "start": t.span[0], "end": t.span[1]} for t in prompt.tags()],
         "extra_networks": [
-            {"kind": n.kind, "name": n.name, "args": list(n.args), "start": n.span[0], "end": n.span[1]}
+            {"kind": n.kind, "name": n.name, "args": list(n.args), "start": start, "end": end}
             for n in prompt.extra_networks()
+            for start, end in [n.span or (0, 0)]  # parsed nodes always have a span
         ],
         "schedules": [_schedule_data(node) for node in _schedules(prompt.tree.children)],
         "diagnostics": [

@@ -58,7 +58,7 @@ def settings_from_png(data: bytes) -> dict[str, Any]:
 
     record = record_from_texts(read_png_text(data, path="the dropped PNG"), path="the dropped PNG")
     size = f"{record.width}x{record.height}" if record.width and record.height else None
-    settings = {
+    settings: dict[str, object] = {
         "prompt": record.prompt,
         "negative": record.negative_prompt,
         "presets": {"quality": "none", "style": "none", "negative": None, "quality_tags": True},
