@@ -102,8 +102,8 @@ class PromptEncoder:
         self,
         tokenizer: Any,
         tokenizer_2: Any,
-        text_encoder: torch.nn.Module,
-        text_encoder_2: torch.nn.Module,
+        text_encoder: torch.nn.Module | None,  # None (a refiner's missing encoder) is refused with a usage error
+        text_encoder_2: torch.nn.Module | None,
         *,
         force_zeros_for_empty_prompt: bool = True,
         device: torch.device | str | None = None,
@@ -207,10 +207,11 @@ class PromptEncoder:
         weights = torch.tensor([chunk.padded_weights() for chunk in plan.chunks], dtype=torch.float32)
         return _Side(plan, rows, weights)  # type: ignore[arg-type]
 
-    def _empty_rows(self) -> tuple[tuple[int, ...], tuple[tuple[int, ...], ...]]:
+    def _empty_rows(self) -> tuple[tuple[int, ...], ...]:
+        """One empty-prompt row (BOS, EOS, padding) per encoder."""
         first = self.tokenizers[0]
         length = first.model_max_length
-        return tuple(  # type: ignore[return-value]
+        return tuple(
             (first.bos_id, first.eos_id, *([t.pad_id] * (length - 2))) for t in self.tokenizers
         )
 

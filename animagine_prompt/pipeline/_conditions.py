@@ -11,10 +11,15 @@ from __future__ import annotations
 import math
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, Any
 
 import torch
 
 from animagine_prompt.pipeline._schedule import StepText
+
+if TYPE_CHECKING:
+    from animagine_prompt.encode import PromptEncoder
+    from animagine_prompt.syntax import Dialect, Prompt
 
 __all__ = ["ComposedCondition", "ConditionTable", "build_table", "match_sequences"]
 
@@ -78,26 +83,26 @@ def match_sequences(sequences: Sequence[torch.Tensor], chunk: int = 77) -> list[
 
 
 def build_table(
-    encoder: object,
+    encoder: PromptEncoder,
     texts: Sequence[StepText],
     *,
-    dialect: object,
+    dialect: str | Dialect,
     emphasis: str,
     clip_skip: int | None,
     images: int,
-    parsed: dict[str, object] | None = None,
+    parsed: dict[str, Prompt] | None = None,
 ) -> ConditionTable:
     """Encode every distinct :class:`StepText` of ``texts`` once; ``parsed`` maps texts to parsed prompts."""
     from animagine_prompt.syntax import parse
 
     cache = dict(parsed or {})
 
-    def parsed_text(text: str) -> object:
+    def parsed_text(text: str) -> Prompt:
         if text not in cache:
             cache[text] = parse(text, dialect)
         return cache[text]
 
-    options = {"emphasis": emphasis, "clip_skip": clip_skip, "num_images_per_prompt": images}
+    options: dict[str, Any] = {"emphasis": emphasis, "clip_skip": clip_skip, "num_images_per_prompt": images}
     index: dict[StepText, int] = {}
     entries: list[object] = []
     notes: list[str] = []

@@ -220,7 +220,8 @@ class AnimaginePipeline:
             from diffusers import StableDiffusionXLImg2ImgPipeline
 
             modules = {n: m for n, m in self.pipe.components.items() if isinstance(m, torch.nn.Module)}
-            dtypes = {n: m.dtype for n, m in modules.items()}
+            # torch types a module's attributes as Tensor | Module; diffusers' and transformers' models have a dtype
+            dtypes: dict[str, Any] = {n: m.dtype for n, m in modules.items()}
             # from_pipe shares the components (no second copy of the weights) but casts them all
             # to one dtype; put back any that differed (an fp32 VAE beside an fp16 UNet)
             from diffusers.utils import logging as diffusers_logging

@@ -93,22 +93,24 @@ class PassRunner:
             "guidance_scale": 1.0,
         }
 
-    def _pre_hook(self, module: Any, args: tuple, kwargs: dict) -> tuple[tuple, dict]:
+    def _pre_hook(
+        self, module: Any, args: tuple[Any, ...], kwargs: dict[str, Any]
+    ) -> tuple[tuple[Any, ...], dict[str, Any]]:
         entry = self.table.entries[self.current]
         assert isinstance(entry, ComposedCondition)
         copies = len(entry.weights) + 1
-        args = list(args)
-        sample = args[0] if args else kwargs["sample"]
+        positional = list(args)
+        sample = positional[0] if positional else kwargs["sample"]
         sample = sample.repeat(copies, *([1] * (sample.ndim - 1)))
-        if args:
-            args[0] = sample
+        if positional:
+            positional[0] = sample
         else:
             kwargs["sample"] = sample
-        timestep = args[1] if len(args) > 1 else kwargs.get("timestep")
+        timestep = positional[1] if len(positional) > 1 else kwargs.get("timestep")
         if isinstance(timestep, torch.Tensor) and timestep.ndim > 0 and timestep.shape[0] > 1:
             timestep = timestep.repeat(copies)
-            if len(args) > 1:
-                args[1] = timestep
+            if len(positional) > 1:
+                positional[1] = timestep
             else:
                 kwargs["timestep"] = timestep
         reference = kwargs["encoder_hidden_states"]
@@ -118,7 +120,7 @@ class PassRunner:
         added["text_embeds"] = entry.pooled.to(device=time_ids.device, dtype=added["text_embeds"].dtype)
         added["time_ids"] = time_ids.repeat(copies, 1)
         kwargs["added_cond_kwargs"] = added
-        return tuple(args), kwargs
+        return tuple(positional), kwargs
 
     def _post_hook(self, module: Any, args: tuple, kwargs: dict, output: Any) -> Any:
         entry = self.table.entries[self.current]

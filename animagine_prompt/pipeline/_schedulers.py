@@ -11,7 +11,7 @@ from animagine_prompt.errors import PresetError
 __all__ = ["resolve_scheduler", "scheduler_from_config"]
 
 
-def resolve_scheduler(sampler: Any) -> tuple[type, dict[str, Any]]:
+def resolve_scheduler(sampler: Any) -> tuple[type[Any], dict[str, Any]]:
     """The diffusers scheduler class a ``SamplerPreset`` names, and the keyword arguments it adds.
 
     >>> from animagine_prompt.presets import bundled_presets
