@@ -46,3 +46,30 @@ def test_removal_cuts_the_same_separator() -> None:
             edit = removal(text, item)
             got.append(None if edit is None else edit.apply(text))
         assert got == expected, text
+
+
+def _hit_reads(monkeypatch, repeats: int) -> int:  # type: ignore[no-untyped-def]
+    """How often T001 reads the bounds of the hits it found, over a prompt of ``repeats`` hits."""
+    from animagine_prompt.lint import Linter
+    from animagine_prompt.lint._settings import LintSettings
+    from animagine_prompt.lint.rules import unescaped_qualifier
+
+    reads = [0]
+
+    class CountingFound(unescaped_qualifier._Found):
+        def __getattribute__(self, name: str):  # type: ignore[no-untyped-def]
+            if name in ("start", "end"):
+                reads[0] += 1
+            return super().__getattribute__(name)
+
+    monkeypatch.setattr(unescaped_qualifier, "_Found", CountingFound)
+    text = ", ".join(["hu tao (genshin impact)", "smile"] * repeats)
+    findings = Linter(LintSettings(select=("T001",))).lint(text)
+    assert len(findings) == repeats
+    return reads[0]
+
+
+def test_unescaped_qualifier_compares_each_hit_with_few_others(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    small = _hit_reads(monkeypatch, 40)
+    large = _hit_reads(monkeypatch, 400)
+    assert large <= 11 * small

@@ -73,13 +73,18 @@ class UnescapedQualifier(Rule):
         found: list[_Found] = []
         while stack:
             children = stack.pop()
+            # A hit only overlaps an earlier hit of the same sequence (its qualifiers hold no
+            # brackets, so none lies inside another's groups), and those come in source order:
+            # comparing with the last one is enough, and keeps a prompt of many hits linear.
+            last_end = -1
             for i, node in enumerate(children):
                 if isinstance(node, Group):
                     stack.append(node.children)
                     if i and _is_qualifier(node):
                         hit = _qualified(children, i, db)
-                        if hit is not None and not any(f.start <= hit.start < f.end for f in found):
+                        if hit is not None and hit.start >= last_end:
                             found.append(hit)
+                            last_end = hit.end
         for hit in sorted(found, key=lambda f: f.start):
             yield self._report(ctx, hit, factor)
 
