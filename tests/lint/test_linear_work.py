@@ -73,3 +73,30 @@ def test_unescaped_qualifier_compares_each_hit_with_few_others(monkeypatch) -> N
     small = _hit_reads(monkeypatch, 40)
     large = _hit_reads(monkeypatch, 400)
     assert large <= 11 * small
+
+
+def _keys_built(monkeypatch, groups: int) -> int:  # type: ignore[no-untyped-def]
+    """Characters T001 turns into lookup keys for a name followed by ``groups`` bracketed words."""
+    import animagine_prompt.tags
+    from animagine_prompt.lint import Linter
+    from animagine_prompt.lint._settings import LintSettings
+
+    built = [0]
+    real = animagine_prompt.tags.canonical
+
+    def counting(text: str) -> str:
+        built[0] += len(text)
+        return real(text)
+
+    linter = Linter(LintSettings(select=("T001",)))
+    linter.lint("hu tao (genshin impact)")  # the database is loaded outside the count
+    monkeypatch.setattr(animagine_prompt.tags, "canonical", counting)
+    text = "hu tao " + " ".join(["(blue eyes)", "(smile)"] * (groups // 2))
+    assert linter.lint(text) == ()
+    monkeypatch.undo()
+    return built[0]
+
+
+def test_unescaped_qualifier_builds_no_key_longer_than_a_tag(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    # a run of bracketed words: the keys of its long prefixes cannot be tags and are not built
+    assert _keys_built(monkeypatch, 2000) <= 1.2 * _keys_built(monkeypatch, 1000)

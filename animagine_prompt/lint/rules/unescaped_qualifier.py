@@ -132,10 +132,16 @@ def _qualified(children: tuple[Node, ...], i: int, db: object) -> _Found | None:
     qualifiers = [render(g.children).strip() for g in groups]
     if any(not q or any(ch in q for ch in "()[]\\,") for q in qualifiers):
         return None
-    # The longest run of qualifiers that names a tag wins.
+    # The longest run of qualifiers that names a tag wins. The key of n qualifiers keeps their
+    # 2n brackets: past the database's longest name it is no tag, and building it for every n
+    # of a long run of bracketed words would be quadratic.
+    longest = db.longest_key  # type: ignore[attr-defined]
     for n in range(len(groups), 0, -1):
+        named = 2 * n <= longest
+        if not named and db.category_of(qualifiers[n - 1]) != 3:  # type: ignore[attr-defined]
+            continue
         full = canonical(name + "".join(f" ({q})" for q in qualifiers[:n]))
-        match = db.lookup(full)  # type: ignore[attr-defined]
+        match = db.lookup(full) if named else None  # type: ignore[attr-defined]
         if match is not None and match.how in ("exact", "alias", "character") and "_(" in match.tag:
             written = match.prompt_form
         elif db.category_of(qualifiers[n - 1]) == 3:  # type: ignore[attr-defined]
