@@ -1,9 +1,10 @@
 """Safe fixes change nothing the model receives beyond what their rule names.
 
 Every safe fix the linter offers anywhere in the labelled corpus is applied on its own, and the
-prompt is compared before and after as the model reads it: the comma-separated items with the
-weight of each run of text, the ``AND`` part and ``BREAK`` chunk each item sits in, at the first,
-middle and last of 20 sampling steps, and the extra networks. Each rule may make only its change:
+prompt is compared before and after as the model reads it: the items (between commas and line
+breaks) with the weight of each run of text, the ``AND`` part and ``BREAK`` chunk each item sits
+in, at the first, middle and last of 20 sampling steps, the weight of each ``AND`` part, and the
+extra networks. Each rule may make only its change:
 
 - ``S006`` (empty group), ``S101`` (empty item), ``S102`` (trailing comma): nothing changes,
   the weight of each ``AND`` part included;
