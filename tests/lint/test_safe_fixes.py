@@ -36,9 +36,6 @@ SAMPLED = (1, STEPS // 2, STEPS)
 #: The test fails when a rule not listed here breaks the property, and when a listed one no
 #: longer does (so the list cannot rot).
 KNOWN_UNSAFE: dict[str, str] = {
-    # `1girl, smile:0.5,`: without the trailing comma A1111 reads `:0.5` as the weight of the
-    # whole prompt (its AND-part weight syntax), so the fix halves the prompt.
-    "S102": "removing the comma after a final `:N` turns it into the prompt's weight",
     # `[overcast sky, god rays:(god rays):0.4]`: the two branches of a schedule are never in the
     # prompt together, so removing one changes the text of the steps it covers.
     "T005": "removes a repeat inside the branches of a schedule",
