@@ -138,7 +138,8 @@ def _work(job: tuple[int, list[str], int, float, int, int]) -> Tally:
             key = (prop.name, signature)
             if key not in tally.failures:
                 small = _reduce(prop, state["value"], signature)
-                where = traceback.format_exception(error)[-2].strip().splitlines()[0]
+                frame = traceback.extract_tb(error.__traceback__)[-1]
+                where = f"{frame.filename}:{frame.lineno} in {frame.name}"
                 tally.failures[key] = (small, f"{type(error).__name__}: {str(error)[:300]}", where)
         name = prop.name
         tally.examples[name] = tally.examples.get(name, 0) + state["calls"]

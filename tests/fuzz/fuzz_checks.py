@@ -160,8 +160,9 @@ def _scratch(name: str) -> str:
 
 
 def check_png(data: bytes) -> None:
-    """Reading generation settings from PNG bytes (in memory and from a file) gives a record or an
-    ``InputError``, nothing else."""
+    """Reading generation settings from PNG bytes (in memory and from a file) gives a record or the
+    package's own error (an ``InputError``; a ``UsageError`` for a setting out of range when no
+    path is known), nothing else."""
     from animagine_prompt.metadata import read_generation, read_png_text, record_from_texts
 
     path = _scratch("read.png")
@@ -170,7 +171,7 @@ def check_png(data: bytes) -> None:
     for read in (lambda: record_from_texts(read_png_text(data)), lambda: read_generation(path)):
         try:
             record = read()
-        except InputError:
+        except AnimaginePromptError:
             continue
         record.parameters_text()
 

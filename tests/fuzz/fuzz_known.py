@@ -51,6 +51,13 @@ KNOWN: tuple[Known, ...] = (
     # Closing a "(" left open turns a trailing ":1" of its text into a weight: "(a:1" is the item
     # "a:1" at 1.1, its canonical "(a:1)" the item "a" at 1.0.
     Known("canonical", "(a:1", "syntax", r"canonical changed the", where=r"\(.*:"),
+    # Canonical drops a lone backslash, which glues the words on either side: "a\\BREAK" (the item
+    # "a", then a BREAK) becomes "aBREAK", one item and no BREAK.
+    Known("canonical", "a\\BREAK", "syntax", r"canonical changed the items", where=r"\\(?![()\[\]{}\\])"),
+    # A lone surrogate (JSON "\udc00" from a web client, undecodable bytes in argv) crashes the
+    # linter: the chunk-split rule's context encodes fragment text as UTF-8 (lint/_context.py).
+    Known("lint", ("\udc00", None), "lint", r"^UnicodeEncodeError", where=r"\\ud[89a-f]"),
+    Known("analyze", ("\udc00", None), "lint", r"^UnicodeEncodeError", where=r"\\ud[89a-f]"),
     # The same zero weight crashes the convert command with a traceback: the command line lets
     # exceptions other than the package's own through (cli/__init__.py main).
     Known("cli-prompt", ("convert", "((a)b:0)"), "syntax, cli", r"^ZeroDivisionError"),
