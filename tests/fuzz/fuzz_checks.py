@@ -177,7 +177,8 @@ def check_png(data: bytes) -> None:
 
 
 def check_datafile(args: tuple[str, str]) -> None:
-    """The YAML/JSON/TOML reader, the preset reader and ``key_line`` give data or a package error."""
+    """The YAML/JSON/TOML reader, ``key_line``, the preset reader and the configuration readers
+    give data or the package's own error."""
     from animagine_prompt._datafiles import key_line, load_data
     from animagine_prompt.presets import read_preset_file
 
@@ -188,7 +189,19 @@ def check_datafile(args: tuple[str, str]) -> None:
         except InputError:
             pass
     key_line(text, fmt, ("style", 0, "prompt"))
-    if fmt != "toml":
+    if fmt == "toml":
+        from animagine_prompt.config import read_config
+        from animagine_prompt.lint import load_settings
+
+        path = _scratch("animagine-prompt.toml")
+        with open(path, "w", encoding="utf-8", errors="surrogatepass") as out:
+            out.write(text)
+        for read in (read_config, load_settings):
+            try:
+                read(path)
+            except AnimaginePromptError:
+                pass
+    else:
         path = _scratch(f"preset.{fmt}")
         with open(path, "w", encoding="utf-8", errors="surrogatepass") as out:
             out.write(text)

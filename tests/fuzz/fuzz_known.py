@@ -51,6 +51,9 @@ KNOWN: tuple[Known, ...] = (
     # Closing a "(" left open turns a trailing ":1" of its text into a weight: "(a:1" is the item
     # "a:1" at 1.1, its canonical "(a:1)" the item "a" at 1.0.
     Known("canonical", "(a:1", "syntax", r"canonical changed the", where=r"\(.*:"),
+    # Likewise a "[" left open with a "|" inside: "[a|b" is the item "a|b" at 0.91, its canonical
+    # "[a|b]" an alternation of "a" and "b" at 1.0.
+    Known("canonical", "[a|b", "syntax", r"canonical changed the", where=r"\[.*\|"),
     # Canonical drops a lone backslash, which glues the words on either side: "a\\BREAK" (the item
     # "a", then a BREAK) becomes "aBREAK", one item and no BREAK.
     Known("canonical", "a\\BREAK", "syntax", r"canonical changed the items", where=r"\\(?![()\[\]{}\\])"),
