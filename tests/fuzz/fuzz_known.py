@@ -45,7 +45,7 @@ def _text(value: Any) -> str:
 KNOWN: tuple[Known, ...] = (
     # Canonical drops a lone backslash, which glues the words on either side: "a\\BREAK" (the item
     # "a", then a BREAK) becomes "aBREAK", one item and no BREAK.
-    Known("canonical", "a\\BREAK", "syntax", r"canonical changed the items", where=r"\\(?![()\[\]{}\\])"),
+    Known("canonical", "a\\BREAK", "syntax", r"canonical changed the text", where=r"\\(?![()\[\]{}\\])"),
 )
 
 
