@@ -151,11 +151,18 @@ def _work(job: tuple[int, list[str], int, float, int, int]) -> Tally:
     return tally
 
 
+def _cores() -> int:
+    """The cores this process may run on (fewer than ``os.cpu_count()`` in a container or under taskset)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=10_000, help="examples in all (default 10000)")
     parser.add_argument("--seconds", type=float, help="stop after this long, whatever is left")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
+    parser.add_argument("--workers", type=int, default=_cores(), help="processes (default: one per core)")
     parser.add_argument("--properties", help="comma-separated names (default: all)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the whole run (default 0)")
     parser.add_argument("--batch", type=int, default=100, help="examples per hypothesis run (default 100)")

@@ -46,6 +46,10 @@ KNOWN: tuple[Known, ...] = (
     # Canonical drops a lone backslash, which glues the words on either side: "a\\BREAK" (the item
     # "a", then a BREAK) becomes "aBREAK", one item and no BREAK.
     Known("canonical", "a\\BREAK", "syntax", r"canonical changed the text", where=r"\\(?![()\[\]{}\\])"),
+    # Inside [...] ":2)" is literal text (a weight that closes no group); canonical escapes its ")"
+    # as a stray closer, and the ":" left before it then splits a schedule: "[a:2):2]" shows
+    # "a:2)", its canonical "[a:2\\):2]" shows "2)".
+    Known("canonical", "[a:2):2]", "syntax", r"canonical changed the text", where=r"\[[^\]]*:[^\]]*\)"),
 )
 
 
