@@ -46,6 +46,9 @@ KNOWN: tuple[Known, ...] = (
     # Canonical drops a lone backslash, which glues the words on either side: "a\\BREAK" (the item
     # "a", then a BREAK) becomes "aBREAK", one item and no BREAK.
     Known("canonical", "a\\BREAK", "syntax", r"canonical changed the text", where=r"\\(?![()\[\]{}\\])"),
+    # The same dropped backslash makes "<a\\:(>" (text and an open "(") the extra network "<a:(>",
+    # after which the ")" that closed the group is a stray: canonical is not idempotent.
+    Known("canonical", "<a\\:(>", "syntax", r"canonical is not idempotent", where=r"\\(?![()\[\]{}\\])"),
     # Inside [...] ":2)" is literal text (a weight that closes no group); canonical escapes its ")"
     # as a stray closer, and the ":" left before it then splits a schedule: "[a:2):2]" shows
     # "a:2)", its canonical "[a:2\\):2]" shows "2)".
