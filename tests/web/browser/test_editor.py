@@ -19,8 +19,11 @@ from animagine_prompt.lint._fix import apply_fixes
 
 
 def type_into(page, field: str, text: str) -> None:
-    """Click into the editor ``field`` (``prompt`` or ``negative``) and type ``text`` key by key."""
-    page.locator(f"#{field} .cm-content").click()
+    """Focus the editor ``field`` (``prompt`` or ``negative``) and type ``text`` key by key.
+
+    Focus, not a click: the other editor's completion list may lie over this one, as it would for a
+    user, who would press Tab or Escape first."""
+    page.locator(f"#{field} .cm-content").focus()
     page.keyboard.type(text)
 
 

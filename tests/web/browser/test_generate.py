@@ -181,7 +181,7 @@ def test_screenshot_for_the_docs(gen_page):
         "((smile)), [from side:looking at viewer:0.4], night sky BREAK city lights, cityscape"
     )
     _settle_form(page, steps=2, seed=2026, prompt=prompt)
-    page.locator("#negative .cm-content").click()
+    page.locator("#negative .cm-content").focus()
     page.keyboard.type("lowres,, bad anatomy, bad hands, blurry")
     page.locator("#quality").select_option(label="standard")
     expect(page.locator("#negative")).to_have_attribute("data-state", "ready")
