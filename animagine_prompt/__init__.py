@@ -48,7 +48,8 @@ _TORCH_EXPORTS: dict[str, str] = {
     "load": "animagine_prompt.pipeline",
 }
 
-__all__ = sorted([*_EXPORTS, *_TORCH_EXPORTS])
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted([*_EXPORTS, *_TORCH_EXPORTS])
 
 
 __getattr__, __dir__ = lazy_exports(globals(), {**_EXPORTS, **_TORCH_EXPORTS}, frozenset(_TORCH_EXPORTS))

@@ -35,7 +35,8 @@ _EXPORTS: dict[str, str] = {
     "write_atomic": "animagine_prompt._files",
 }
 
-__all__ = sorted(_EXPORTS)
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted(_EXPORTS)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

@@ -36,7 +36,8 @@ _EXPORTS: dict[str, str] = {
     "load_settings": "._settings",
 }
 
-__all__ = sorted(_EXPORTS)
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted(_EXPORTS)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

@@ -354,8 +354,6 @@ class AnimaginePipeline:
         >>> result.prompt.steps, result.lcm, result.metadata()["refine_prompt"]  # doctest: +SKIP
         (8, True, True)
         """
-        from animagine_prompt.syntax import parse
-
         started = time.perf_counter()
         num_images = check_setting("count", num_images, label="num_images")
         settings: dict[str, Any] = {
@@ -375,8 +373,9 @@ class AnimaginePipeline:
             expansion = self._expand(expand, prompt, built)
             original_prompt = built.prompt
             built = self.build(expansion.prompt, negative_prompt, **{**settings, "seed": built.seed})
-        parsed = parse(built.prompt)
-        negative = parse(built.negative_prompt) if built.negative_prompt.strip() else None
+        # the builder hands out its own parse of the final texts: no second parse here
+        parsed = built.parsed_prompt
+        negative = built.parsed_negative if built.negative_prompt.strip() else None
         requests = lora_requests(parsed)
         notes: list[str] = []
         in_lcm = built.scheduler == LCM_SCHEDULER

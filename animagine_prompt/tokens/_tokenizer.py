@@ -11,6 +11,7 @@ tokenizers therefore agree on every prompt without ``!`` and may disagree on the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
@@ -187,8 +188,14 @@ class ClipTokenizer:
         )
 
 
+# A lone surrogate (from a broken paste or a JSON escape) cannot cross into the Rust backend:
+# it becomes U+FFFD, one character for one, so offsets still point into the prompt.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _raw_encoder(backend: Any) -> Callable[[list[str]], list[RawEncoding]]:
     def encode_raw(texts: list[str]) -> list[RawEncoding]:
+        texts = [_SURROGATES.sub("\ufffd", t) for t in texts]
         if len(texts) == 1:  # encode_batch's thread hand-off costs more than it saves on one text
             encodings = [backend.encode(texts[0], add_special_tokens=False)]
         else:

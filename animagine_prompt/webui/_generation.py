@@ -43,7 +43,7 @@ def job_request(body: GenerateBody, state: ServerState) -> JobRequest:
         prompt = f"{prompt}, {tags}" if prompt.strip() else tags
     library = state.presets
     defaults = library.defaults
-    built, _ = PresetChoice(**body.presets.model_dump()).build(prompt, body.negative, library)
+    built, _ = PresetChoice(**body.presets.model_dump()).build(prompt, body.negative or "", library)
     spec = body.size or defaults.resolution
     pair = parse_wxh(spec)
     if pair is not None and (pair[0] % 8 or pair[1] % 8):
@@ -64,6 +64,7 @@ def job_request(body: GenerateBody, state: ServerState) -> JobRequest:
     # What the page sent, resolved: each image event carries it with the image's own seed.
     settings = {
         **body.model_dump(),
+        "negative": body.negative or "",
         "size": f"{size.width}x{size.height}",
         "sampler": sampler,
         "steps": steps,

@@ -49,7 +49,7 @@ class GenerateBody(_Body):
     """``POST /api/generate``: what ``AnimaginePipeline.generate`` takes, as the page sends it."""
 
     prompt: str
-    negative: str = ""
+    negative: str | None = ""
     presets: PresetsBody = Field(default_factory=PresetsBody)
     size: str | None = Field(default=None, max_length=50)
     sampler: str | None = Field(default=None, max_length=100)

@@ -81,9 +81,9 @@ def test_the_model_is_loaded_by_the_first_job_only(generating):
 
 def test_a_random_seed_is_chosen_returned_and_used(generating):
     client, _, _ = generating
-    started = _generate(client, seed=None)
+    started = _generate(client, seed=None, negative=None)
     image = next(data for name, data in events(client, started["job"]) if name == "image")
-    assert image["seed"] == started["seed"] == image["settings"]["seed"]
+    assert image["seed"] == started["seed"] == image["settings"]["seed"] and image["settings"]["negative"] == ""
 
 
 def test_an_image_sent_back_makes_the_same_image(generating):
