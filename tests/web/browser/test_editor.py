@@ -155,7 +155,9 @@ def test_highlighting_colours_tags_by_category_and_shows_weights(page, field):
     settled(page, field, len(view.findings))
     for tag in view.tags:
         expect(page.locator(f"#{field} .cm-ap-cat-{tag.category}", has_text=tag.text).first).to_be_visible()
-    expect(page.locator(f"#{field} .cm-ap-weight", has_text="×1.3")).to_be_visible()
-    expect(page.locator(f"#{field} .cm-ap-weight", has_text="×1.21")).to_be_visible()
+    expect(page.locator(f"#{field} .cm-ap-weight[data-weight='×1.3']")).to_be_visible()
+    expect(page.locator(f"#{field} .cm-ap-weight[data-weight='×1.21']")).to_be_visible()
+    # the badges are drawn beside the text, not into it
+    expect(page.locator(f"#{field} .cm-content")).to_have_text(text)
     expect(page.locator(f"#{field} .cm-ap-network")).to_have_text("<lora:detail:0.5>")
     expect(page.locator(f"#{field} .cm-ap-break")).to_have_text("BREAK")
