@@ -114,6 +114,20 @@ def test_the_chunk_counter_changes_at_75_tokens(page):
     expect(page.locator("#prompt .cm-ap-chunk-boundary")).to_have_count(1)
 
 
+def test_a_boundary_that_cuts_a_tag_is_marked_and_explained(page):
+    prompt = "1girl, " + " ".join(["long flowing silver hair"] * 20)
+    view = analyze(prompt).prompt
+    (cut,) = [c for c in view.chunks if c.cut]
+    page.locator("#prompt .cm-content").focus()
+    page.keyboard.insert_text(prompt)
+    settled(page, "prompt", len(view.findings))
+    note = page.locator("#prompt-cut")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(f"chunk {cut.index + 1} ends inside “long flowing silver hair")
+    expect(page.locator("#prompt .cm-ap-cut").first).to_be_visible()
+    assert any(f.code.startswith("K") for f in view.findings), "the linter reports the cut too"
+
+
 def test_completion_inserts_the_tag_in_prompt_form(page):
     url = page.url.rstrip("/") + "/api/complete?" + urllib.parse.urlencode({"q": "blond", "limit": 20})
     with urllib.request.urlopen(url) as response:
