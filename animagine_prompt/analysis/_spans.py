@@ -16,8 +16,7 @@ from animagine_prompt.analysis._json import Offsets, finite
 from animagine_prompt.diagnostics import Span
 from animagine_prompt.lint.rules._tree import multiplier
 from animagine_prompt.syntax import Alternate, ExtraNetwork, Group, Leaf, Node, Schedule
-from animagine_prompt.syntax._diagnose import _walk_with_depth as walk_with_depth
-from animagine_prompt.syntax._walk import walk
+from animagine_prompt.syntax._walk import walk, walk_with_depth
 
 if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.syntax import Prompt
@@ -137,8 +136,8 @@ def _text_weights(prompt: Prompt) -> dict[int, float]:
     """``id(leaf) -> weight`` for every literal piece of text, as the syntax layer's walk weighs it."""
     weights: dict[int, float] = {}
     for event in walk(prompt.tree.children, prompt.dialect, "all"):
-        if event[0] == "text" and event[1] is not None:
-            weights[id(event[1])] = event[3]
+        if event.kind == "text" and event.leaf is not None:
+            weights[id(event.leaf)] = event.weight
     return weights
 
 

@@ -13,31 +13,14 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Iterator
 
 from animagine_prompt.diagnostics import Diagnostic, Severity
+from animagine_prompt.syntax._walk import walk_with_depth
 from animagine_prompt.syntax.dialects import Dialect
-from animagine_prompt.syntax.nodes import Alternate, Group, Leaf, Node, PromptTree, Schedule
+from animagine_prompt.syntax.nodes import Group, Leaf, PromptTree
 
 _A1111_WEIGHT = re.compile(r":\s*[+-]?[.\d]+\s*$")
 _CLOSERS = {"round": ")", "square": "]", "brace": "}"}
-
-
-def _walk_with_depth(tree: PromptTree) -> Iterator[tuple[Node, int]]:
-    stack: list[tuple[Iterator[Node], int]] = [(iter(tree.children), 0)]
-    while stack:
-        node = next(stack[-1][0], None)
-        if node is None:
-            stack.pop()
-            continue
-        depth = stack[-1][1]
-        yield node, depth
-        if isinstance(node, Group):
-            stack.append((iter(node.children), depth + 1))
-        elif isinstance(node, Schedule):
-            stack.append((iter((*(node.before or ()), *node.after)), depth + 1))
-        elif isinstance(node, Alternate):
-            stack.append((iter([n for option in node.options for n in option]), depth + 1))
 
 
 def _malformed_weight(group: Group) -> str | None:
@@ -62,7 +45,7 @@ def diagnose(tree: PromptTree, dialect: Dialect) -> tuple[Diagnostic, ...]:
     [('S003', (0, 9)), ('S002', (12, 13)), ('S001', (15, 16))]
     """
     out: list[Diagnostic] = []
-    for node, depth in _walk_with_depth(tree):
+    for node, depth in walk_with_depth(tree):
         if isinstance(node, Group):
             span = node.span or (0, 0)
             meaningful = _brackets_meaningful(node, dialect)

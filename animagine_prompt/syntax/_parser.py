@@ -89,7 +89,9 @@ class _Tables:
         self.goto: dict[int, dict[str, int]] = {}
         for state, entries in table.states.items():
             actions, goto = {}, {}
-            for symbol, (action, arg) in entries.items():
+            for token_symbol, (action, arg) in entries.items():
+                # plain str keys: lark's Token compares in Python, a str in C (see _describe)
+                symbol = str.__str__(token_symbol)
                 if action.name == "Shift":
                     if symbol.isupper() or symbol == "$END":
                         actions[symbol] = (True, arg)
@@ -127,6 +129,9 @@ class _Tables:
 def _describe(rule) -> tuple[int, int, str, str | None]:
     origin = rule.origin.name
     origin = origin if isinstance(origin, str) else origin.value
+    # lark may name rules with Token, a str subclass whose __eq__ runs in Python: every table
+    # lookup would pay for it
+    origin = str.__str__(origin)
     size = len(rule.expansion)
     if not origin.startswith("_"):
         return _BUILD, size, origin, origin

@@ -7,6 +7,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from animagine_prompt.diagnostics import Span
+from animagine_prompt.syntax._walk import Event
 
 _SEPARATORS = re.compile(r"[,\n]")
 
@@ -32,7 +33,7 @@ class TagItem:
     source: str
 
 
-def split_items(events: Iterable[tuple], source: str, begin: int = 0, stop: int | None = None) -> list[TagItem]:
+def split_items(events: Iterable[Event], source: str, begin: int = 0, stop: int | None = None) -> list[TagItem]:
     """Items from a walk in ``all`` mode (every schedule branch and option is an item of its own);
     the walked nodes cover ``source[begin:stop]``."""
     items: list[TagItem] = []
@@ -61,7 +62,7 @@ def split_items(events: Iterable[tuple], source: str, begin: int = 0, stop: int 
         pieces.clear()
 
     for event in events:
-        tag = event[0]
+        tag = event.kind
         if tag == "text":
             _, leaf, value, weight, start, end, _ = event
             if leaf is not None and getattr(leaf, "kind", None) == "and":

@@ -1,29 +1,100 @@
 """One walk over a prompt tree in a dialect: the literal text pieces with their weights.
 
 Both the fragment builder and the tag splitter read this event stream, so weights are computed
-in one place. Events are tuples:
+in one place. Events are named tuples whose first field ``kind`` says which:
 
-- ``("text", leaf_or_None, value, weight, src_start, src_end, run)``: literal text; ``run`` is True
-  when the piece belongs to an A1111 plain-text run (BREAK strips whitespace across such runs);
-- ``("break", leaf, weight)``: a BREAK marker (dialects with BREAK only);
-- ``("edge",)``: a group boundary or an escape, which ends a plain-text run;
-- ``("sep", node)``: an item boundary that emits no text (extra network, comment, schedule edge).
+- :class:`TextEvent` ``("text", leaf, value, weight, start, end, run)``: literal text; ``leaf``
+  is None for text the walk makes (a literal bracket); ``run`` is True when the piece belongs to
+  an A1111 plain-text run (BREAK strips whitespace across such runs);
+- :class:`BreakEvent` ``("break", leaf, weight)``: a BREAK marker (dialects with BREAK only);
+- :data:`EDGE` ``("edge",)``: a group boundary or an escape, which ends a plain-text run;
+- :class:`SepEvent` ``("sep", node)``: an item boundary that emits no text (extra network,
+  comment, schedule edge).
+
+:func:`walk_with_depth` is the plain structural walk (every node with its nesting depth) that
+the diagnostics and the analysis layer share. Neither walk recurses.
 """
 
 from __future__ import annotations
 
 import math
 from collections.abc import Iterator
+from typing import NamedTuple
 
 from animagine_prompt.syntax.dialects import Dialect
-from animagine_prompt.syntax.nodes import Alternate, ExtraNetwork, Group, Leaf, Node, Schedule
+from animagine_prompt.syntax.nodes import Alternate, ExtraNetwork, Group, Leaf, Node, PromptTree, Schedule
+
+__all__ = ["EDGE", "BreakEvent", "EdgeEvent", "Event", "SepEvent", "TextEvent", "walk", "walk_with_depth"]
+
+
+class TextEvent(NamedTuple):
+    """Literal text with its weight and source offsets."""
+
+    kind: str
+    leaf: Leaf | ExtraNetwork | None
+    value: str
+    weight: float
+    start: int
+    end: int
+    run: bool
+
+
+class BreakEvent(NamedTuple):
+    """A BREAK marker."""
+
+    kind: str
+    leaf: Leaf
+    weight: float
+
+
+class EdgeEvent(NamedTuple):
+    """The end of a plain-text run."""
+
+    kind: str
+
+
+class SepEvent(NamedTuple):
+    """An item boundary that emits no text; ``node`` is None at a schedule or option edge."""
+
+    kind: str
+    node: Node | None
+
+
+Event = TextEvent | BreakEvent | EdgeEvent | SepEvent
+EDGE = EdgeEvent("edge")
+# tuple.__new__ builds a named tuple without the Python-level __new__ (the walk makes many)
+_new = tuple.__new__
+
+
+def walk_with_depth(tree: PromptTree | tuple[Node, ...]) -> Iterator[tuple[Node, int]]:
+    """Every node in source order with the number of brackets around it (schedule and
+    alternation branches included).
+
+    >>> from animagine_prompt.syntax import parse
+    >>> [(type(n).__name__, d) for n, d in walk_with_depth(parse("a (b [c|d])").tree)]
+    [('Leaf', 0), ('Group', 0), ('Leaf', 1), ('Alternate', 1), ('Leaf', 2), ('Leaf', 2)]
+    """
+    children = tree.children if isinstance(tree, PromptTree) else tree
+    stack: list[tuple[Iterator[Node], int]] = [(iter(children), 0)]
+    while stack:
+        node = next(stack[-1][0], None)
+        if node is None:
+            stack.pop()
+            continue
+        depth = stack[-1][1]
+        yield node, depth
+        if isinstance(node, Group):
+            stack.append((iter(node.children), depth + 1))
+        elif isinstance(node, Schedule):
+            stack.append((iter((*(node.before or ()), *node.after)), depth + 1))
+        elif isinstance(node, Alternate):
+            stack.append((iter([n for option in node.options for n in option]), depth + 1))
+
 
 #: How schedules and alternations are read: None = literal text; "final" = the text after the last
 #: switch (schedules) and the first option (alternations); "all" = every branch in turn (tags);
 #: an ``int`` = the sampling step (``steps`` is then also given).
 Choice = object
-
-_EDGE = ("edge",)
 
 
 #: Up to this many brackets the weight is multiplied in exactly A1111's order; deeper, running
@@ -165,7 +236,7 @@ def walk(
     steps: int | None = None,
     hires_steps: int | None = None,
     extra_networks_as_text: bool = False,
-) -> Iterator[tuple]:
+) -> Iterator[Event]:
     """Events for ``nodes`` (see the module docstring)."""
     chain = _Chain(dialect)
     weight = 1.0
@@ -182,12 +253,12 @@ def walk(
                 if action == "pop":
                     chain.pop()
                     weight = None
-                    yield _EDGE
+                    yield EDGE
                 elif group.close:  # literal closing bracket
                     end = (group.span or (0, 0))[1]
                     if weight is None:
                         weight = chain.weight
-                    yield ("text", None, group.close, weight, end - len(group.close), end, True)
+                    yield _new(TextEvent, ("text", None, group.close, weight, end - len(group.close), end, True))
             continue
         cls = type(node)
         if weight is None and cls is not Group:
@@ -197,17 +268,17 @@ def walk(
             kind = node.kind
             start, end = node.span or (0, 0)
             if kind == "text":
-                yield ("text", node, node.raw, weight, start, end, True)
+                yield _new(TextEvent, ("text", node, node.raw, weight, start, end, True))
             elif kind in ("escape", "backslash"):
-                yield _EDGE
-                yield ("text", node, node.value, weight, start, end, False)
-                yield _EDGE
+                yield EDGE
+                yield _new(TextEvent, ("text", node, node.value, weight, start, end, False))
+                yield EDGE
             elif kind == "break" and breaks:
-                yield ("break", node, weight)
+                yield _new(BreakEvent, ("break", node, weight))
             elif kind == "comment":
-                yield ("sep", node)
+                yield SepEvent("sep", node)
             else:
-                yield ("text", node, node.raw, weight, start, end, True)
+                yield _new(TextEvent, ("text", node, node.raw, weight, start, end, True))
         elif cls is Group:
             mult = _multiplier(node, dialect)
             start = (node.span or (0, 0))[0]
@@ -215,10 +286,10 @@ def walk(
                 # Literal brackets: ordinary text (A1111 reads "{" as plain text).
                 if weight is None:
                     weight = chain.weight
-                yield ("text", None, node.open, weight, start, start + len(node.open), True)
+                yield _new(TextEvent, ("text", None, node.open, weight, start, start + len(node.open), True))
                 stack.append((iter(node.children), ("literal-close", node)))
             else:
-                yield _EDGE
+                yield EDGE
                 chain.push((mult[0], node.closed, node.kind, mult[1]))
                 weight = None
                 children = node.children
@@ -230,10 +301,10 @@ def walk(
                 stack.append((iter(children), ("pop", node)))
         elif cls is ExtraNetwork:
             if remove_networks:
-                yield ("sep", node)
+                yield SepEvent("sep", node)
             else:
                 start, end = node.span or (0, 0)
-                yield ("text", node, node.raw, weight, start, end, True)
+                yield _new(TextEvent, ("text", node, node.raw, weight, start, end, True))
         elif cls is Schedule or cls is Alternate:
             if choice is None or not dialect.schedules:
                 literal = Group("square", _literal_children(node), "[", "]", None, node.span)
@@ -249,7 +320,7 @@ def walk(
             else:
                 stack.append((iter(_choose(node, choice, steps, hires_steps)), None))
         elif node is _SEP:
-            yield ("sep", None)
+            yield SepEvent("sep", None)
         else:  # pragma: no cover - the tree holds nothing else
             raise TypeError(f"not a prompt node: {node!r}")
 

@@ -9,6 +9,7 @@
 from __future__ import annotations
 
 import math
+import re
 from collections.abc import Iterator
 from dataclasses import dataclass
 from itertools import chain
@@ -39,6 +40,8 @@ class Conversion:
     def __str__(self) -> str:
         return self.text
 
+
+_DROPPED = object()  # where a construct the target cannot say was left out
 
 # children still to convert: (nodes, weight in the source, weight written so far, at top level)
 _Task = tuple[tuple[Node, ...], float, float, bool]
@@ -99,7 +102,7 @@ class _Converter:
             item = next(stack[-1], None)
             if item is None:
                 stack.pop()
-            elif isinstance(item, str):
+            elif isinstance(item, str) or item is _DROPPED:
                 yield item
             else:
                 stack.append(self._children(*item))
@@ -117,6 +120,7 @@ class _Converter:
                 yield node.raw
             else:
                 self.note(node, f"{node.raw} has no equivalent in {dst.name} prompt text: dropped")
+                yield _DROPPED
         elif isinstance(node, Leaf):
             yield from self.leaf(node, top)
         elif isinstance(node, Group):
@@ -171,6 +175,8 @@ class _Converter:
                 what = "alternation" if isinstance(node, Alternate) else "prompt editing"
                 kept_what = "the first option" if isinstance(node, Alternate) else "the final text"
                 self.note(node, f"{what} has no equivalent in {dst.name}: kept {kept_what}")
+                if not kept:
+                    yield _DROPPED
                 yield (kept, src_abs, dst_abs, False)
 
     def leaf(self, leaf: Leaf, top: bool) -> Iterator[str]:
@@ -181,16 +187,19 @@ class _Converter:
                 yield "BREAK"
             else:
                 self.note(leaf, f"BREAK has no equivalent in {dst.name}: dropped")
+                yield _DROPPED
         elif kind == "and" and src.ands and top:
             if dst.ands:
                 yield "AND"
             else:
                 self.note(leaf, f"AND has no equivalent in {dst.name}: dropped")
+                yield _DROPPED
         elif kind == "comment":
             if dst.name == "a1111":
                 yield leaf.raw
             else:
                 self.note(leaf, f"comments have no equivalent in {dst.name}: dropped", Severity.INFO)
+                yield _DROPPED
         elif kind == "embedding":
             if dst.name == "comfy":
                 yield leaf.raw
@@ -210,12 +219,43 @@ def convert(text: str, src: str | Dialect = "a1111", dst: str | Dialect = "a1111
 
     >>> result = convert("a BREAK b", "a1111", "comfy")
     >>> result.text, [n.message for n in result.notes]
-    ('a  b', ['BREAK has no equivalent in comfy: dropped'])
+    ('a b', ['BREAK has no equivalent in comfy: dropped'])
     """
     from animagine_prompt.syntax.prompt import parse
 
     source, target = get_dialect(src), get_dialect(dst)
     prompt = parse(text, source)
     converter = _Converter(source, target)
-    out = "".join(converter.nodes(prompt.tree.children, 1.0, 1.0, True))
+    out = _without_empty_items(list(converter.nodes(prompt.tree.children, 1.0, 1.0, True)))
     return Conversion(out, tuple(converter.notes))
+
+
+def _without_empty_items(pieces: list) -> str:
+    """Join the pieces; where something was dropped, leave no empty item and no double space.
+
+    >>> _without_empty_items(["a, ", _DROPPED, ", b ", _DROPPED, " c, ", _DROPPED])
+    'a, b c'
+    """
+    texts = [p for p in pieces if p is not _DROPPED]
+    if len(texts) == len(pieces):
+        return "".join(texts)
+    text = "".join(texts)
+    mark = next(chr(c) for c in range(0xE000, 0xF900) if chr(c) not in text)  # a private-use character
+    joined = "".join(mark if p is _DROPPED else p for p in pieces)
+    pattern = re.compile(f"(?P<lc>,)?[ \\t]*(?:{mark}[ \\t]*)+(?P<rc>,[ \\t]*)?")
+
+    def join(match: re.Match) -> str:
+        start, end = match.span()
+        before = joined[start - 1] if start else ""
+        after = joined[end] if end < len(joined) else ""
+        edge_before = before in ("", "\n") or before in "([{"
+        edge_after = after in ("", "\n") or after in ")]}"
+        if match.group("lc") and match.group("rc"):
+            return "" if edge_after else ", "
+        if match.group("lc"):
+            return "" if edge_after else ", "
+        if match.group("rc"):
+            return "" if edge_before else (", " if after else ",")
+        return "" if edge_before or edge_after or before.isspace() or after.isspace() else " "
+
+    return pattern.sub(join, joined)

@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from animagine_prompt.diagnostics import Span
+from animagine_prompt.syntax._walk import Event
 
 __all__ = ["Fragment", "build_fragments"]
 
@@ -59,14 +60,14 @@ class Fragment:
         return first, max(first, last)
 
 
-def build_fragments(events: Iterable[tuple]) -> list[Fragment]:
+def build_fragments(events: Iterable[Event]) -> list[Fragment]:
     """Fragments from a walk's events (``_walk.walk``), reproducing A1111's BREAK whitespace rules."""
     # piece: [text, weight, kind, segments (tuple of (text_offset, src_start, src_end))]
     pieces: list[list] = []
     run: list[int] = []  # pieces of the current A1111 plain-text run
     strip_next = False
     for event in events:
-        tag = event[0]
+        tag = event.kind
         if tag == "text":
             _, _, value, weight, start, end, in_run = event
             if strip_next and in_run:

@@ -34,6 +34,8 @@ _GUESS_POSTS = 1000
 _FUZZY_FLOOR = 0.6
 
 
+_MAX_RESPACED_WORDS = 12
+
 class _KnownWords:
     """Words an author writes on purpose: English, and the words general tags are made of."""
 
@@ -334,7 +336,8 @@ class TagDatabase:
         ``smile}``."""
         words = words_of(key)
         variants = ["_".join(words)]
-        if len(words) > 1:
+        # no tag has this many words: joining each pair of a long item is quadratic for nothing
+        if 1 < len(words) <= _MAX_RESPACED_WORDS:
             variants += ["".join(words), "-".join(words), "_".join(words[:-1]) + f"_({words[-1]})"]
             variants += [
                 "_".join([*words[:i], words[i] + words[i + 1], *words[i + 2 :]]) for i in range(len(words) - 1)

@@ -34,7 +34,7 @@ class WordList:
         if self._set is None:
             self._searches += 1
             if self._searches <= _SEARCHES_BEFORE_SET:
-                return self._search(word.encode())
+                return self._search(word.encode("utf-8", "surrogatepass"))  # a lone surrogate matches no word
             self._set = self.as_set()
         return word in self._set
 

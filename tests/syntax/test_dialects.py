@@ -37,7 +37,7 @@ def test_convert_novelai_to_a1111_keeps_weights():
 
 def test_convert_a1111_to_novelai_reports_approximations_and_missing_constructs():
     result = convert("(a:1.2), [b:c:5], <lora:x:1>, d BREAK e", "a1111", "novelai")
-    assert result.text == "{{{{a}}}}, c, , d  e"
+    assert result.text == "{{{{a}}}}, c, d e"
     codes = sorted(n.code for n in result.notes)
     assert codes == ["C001", "C001", "C001", "C002"]
 

@@ -104,3 +104,19 @@ def test_lone_surrogates_pass_through_every_layer(text):
     convert(text, "a1111", "novelai")
     assert plan(text).token_count > 0
     lint(text, text)
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("a BREAK b", "a b"),
+        ("a, BREAK, b", "a, b"),
+        ("a, <lora:x:1>, b", "a, b"),
+        ("<lora:x:1>, a", "a"),
+        ("a, <lora:x:1>", "a"),
+        ("x, [a::5], y", "x, y"),
+        ("a AND b", "a b"),
+    ],
+)
+def test_convert_leaves_no_empty_items(text, expected):
+    assert convert(text, "a1111", "comfy").text == expected
