@@ -43,10 +43,8 @@ def _text(value: Any) -> str:
 
 
 KNOWN: tuple[Known, ...] = (
-    # Canonical drops a lone backslash, which glues the words on either side: "a\\BREAK" (the item
-    # "a", then a BREAK) becomes "aBREAK", one item and no BREAK.
-    Known("canonical", "a\\BREAK", "syntax", r"canonical changed the text", where=r"\\(?![()\[\]{}\\])"),
-    # The same dropped backslash makes "<a\\:(>" (text and an open "(") the extra network "<a:(>",
+    # Canonical drops a lone backslash (it means nothing to A1111), so "<a\\:(>" (text and an open
+    # "(") becomes the extra network "<a:(>",
     # after which the ")" that closed the group is a stray: canonical is not idempotent.
     Known("canonical", "<a\\:(>", "syntax", r"canonical is not idempotent", where=r"\\(?![()\[\]{}\\])"),
     # Inside [...] ":2)" is literal text (a weight that closes no group); canonical escapes its ")"
