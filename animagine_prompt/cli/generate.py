@@ -54,6 +54,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--lora-dir", metavar="DIR", help="folder where <lora:name:w> finds name.safetensors")
     model.add_argument("--device", default="auto", help="cuda, mps, cpu or auto (default)")
     model.add_argument("--dtype", default="auto", help="float16, bfloat16, float32 or auto (default)")
+    model.add_argument(
+        "--fast", action="store_true", help="compile and fuse what speeds sampling up on this device (docs/fast.md)"
+    )
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default ./outputs)")
     output.add_argument("--dry-run", action="store_true", help="print the plan and exit; load no model")
@@ -239,7 +242,14 @@ class _ImageMaker:
 
         vae = None if (args.vae or "").lower() == "none" else (args.vae or _DEFAULT_VAE)
         self.model = args.model or _DEFAULT_MODEL
-        self.pipe = load(self.model, vae=vae, device=device or args.device, dtype=args.dtype, lora_dir=args.lora_dir)
+        self.pipe = load(
+            self.model,
+            vae=vae,
+            device=device or args.device,
+            dtype=args.dtype,
+            lora_dir=args.lora_dir,
+            fast=getattr(args, "fast", False),
+        )
         # our progress display replaces diffusers' per-call bars
         self.pipe.pipe.set_progress_bar_config(disable=True)
         if args.expand_model:

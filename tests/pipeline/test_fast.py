@@ -97,3 +97,17 @@ def test_fast_options_are_checked(shared_pipe):
     with pytest.raises(UsageError, match="max_shapes"):
         shared_pipe.enable_fast(FastOptions(max_shapes=0))
     assert shared_pipe._fast is None
+
+
+def test_cli_fast_flag_reaches_the_pipeline(fast_pipe, tiny_model_dir, tmp_path):
+    from PIL import Image
+
+    from animagine_prompt.cli import main
+
+    argv = ["generate", "1girl, smile", "--model", str(tiny_model_dir), "--vae", "none", "--fast", "--size", "64x64"]
+    argv += ["--steps", "2", "--seed", "3", "--out", str(tmp_path), "--no-progress", "--device", "cpu"]
+    assert main(argv) == 0
+    (png,) = tmp_path.glob("*.png")
+    api = fast_pipe.generate("1girl, smile", size=(64, 64), steps=2, seed=3)
+    # the same fused pipeline: the same pixels
+    assert np.array_equal(np.asarray(Image.open(png).convert("RGB")), np.asarray(api.image))
