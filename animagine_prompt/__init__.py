@@ -48,7 +48,8 @@ _TORCH_EXPORTS: dict[str, str] = {
     "load": "animagine_prompt.pipeline",
 }
 
-__all__ = sorted([*_EXPORTS, *_TORCH_EXPORTS])
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted([*_EXPORTS, *_TORCH_EXPORTS])
 
 
 __getattr__, __dir__ = lazy_exports(globals(), {**_EXPORTS, **_TORCH_EXPORTS}, frozenset(_TORCH_EXPORTS))
@@ -58,6 +59,7 @@ if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.diagnostics import Diagnostic, Severity
     from animagine_prompt.encode import Conditioning, PromptEncoder
     from animagine_prompt.errors import AnimaginePromptError, InputError, MissingDependencyError, UsageError
+    from animagine_prompt.pipeline import AnimaginePipeline, load
     from animagine_prompt.presets import BuiltPrompt, PromptBuilder, load_presets
     from animagine_prompt.syntax import Fragment, Prompt, convert, parse
     from animagine_prompt.tags import load_database

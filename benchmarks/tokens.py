@@ -50,9 +50,10 @@ def main() -> int:
     sys.path.insert(0, str(ROOT))
     from animagine_prompt.syntax import parse
     from animagine_prompt.tokens import load_tokenizer, plan, plan_many
+    from animagine_prompt.tokens._tokenizer import _backend
 
     tok = load_tokenizer()
-    backend = tok._encode_batch.backend  # the bare tokenizers.Tokenizer
+    backend = _backend("clip_l")[0]  # the bare tokenizers.Tokenizer
     n = len(texts)
     tokens = sum(len(e.ids) for e in backend.encode_batch(texts, add_special_tokens=False))
     r = args.repeat

@@ -13,7 +13,7 @@ def shared_file(*parts: str) -> Path:
     """A file of ../shared, or skip the test when this checkout has none."""
     path = SHARED.joinpath(*parts)
     if not path.exists():
-        pytest.skip(f"{path} is not available")
+        pytest.skip(f"../shared absent: the team's shared data ({'/'.join(parts[:1])}/) is not beside this checkout")
     return path
 
 

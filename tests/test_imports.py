@@ -41,3 +41,18 @@ def test_layers_contract():
         pytest.skip("import-linter is not installed")
     out = subprocess.run([exe], cwd=REPO, capture_output=True, text=True)
     assert out.returncode == 0, out.stdout + out.stderr
+
+
+WEB = ("fastapi", "starlette", "uvicorn", "httpx")
+
+
+def test_the_package_and_the_command_line_never_load_the_web_stack():
+    # every command's options are built (as --help does), then a lint runs
+    code = (
+        "import animagine_prompt, contextlib, io\n"
+        "from animagine_prompt.cli import _build_parser, main\n"
+        "_build_parser(None)\n"
+        "with contextlib.redirect_stdout(io.StringIO()): main(['lint', '1girl, smile'])"
+    )
+    mods = modules_after(code)
+    assert not [m for m in mods if m.split(".")[0] in WEB or m.startswith("animagine_prompt.webui")]

@@ -35,24 +35,8 @@ _EXPORTS: dict[str, str] = {
     "write_atomic": "animagine_prompt._files",
 }
 
-__all__ = [
-    "BatchRun",
-    "Job",
-    "MANIFEST_NAME",
-    "Manifest",
-    "Processes",
-    "Settings",
-    "Share",
-    "detect_processes",
-    "job_key",
-    "parse_seeds",
-    "plan_jobs",
-    "read_batch_file",
-    "read_batch_text",
-    "remove_temp_files",
-    "shard",
-    "write_atomic",
-]
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted(_EXPORTS)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

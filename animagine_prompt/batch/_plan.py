@@ -12,8 +12,19 @@ from collections.abc import Iterable, Sequence
 from dataclasses import asdict, dataclass, fields, replace
 
 from animagine_prompt.errors import UsageError
+from animagine_prompt.limits import check_setting, check_size, parse_wxh
 
 __all__ = ["Job", "Settings", "job_key", "plan_jobs"]
+
+
+#: Number settings and the generation setting whose range each has (see ``animagine_prompt.limits``).
+_RANGES = {
+    "steps": "steps",
+    "guidance": "guidance",
+    "hires_upscale": "upscale",
+    "hires_strength": "strength",
+    "clip_skip": "clip_skip",
+}
 
 
 @dataclass(frozen=True)
@@ -26,6 +37,10 @@ class Settings:
 
     >>> Settings(style="anime").merged({"steps": 28}).steps
     28
+    >>> Settings(steps=10**12)
+    Traceback (most recent call last):
+    ...
+    animagine_prompt.errors.UsageError: steps: expected a whole number from 1 to 1000, got 1000000000000
     """
 
     negative: str = ""
@@ -46,6 +61,17 @@ class Settings:
     lcm: bool = False
     expand: bool = False
     expand_model: str | None = None
+
+    def __post_init__(self) -> None:
+        # every door into a batch checks its numbers: flags, batch files, manifests and this class
+        for name, setting in _RANGES.items():
+            value = getattr(self, name)
+            if value is not None:
+                check_setting(setting, value, label=name)  # type: ignore[call-overload]
+        if self.size is not None:
+            size = parse_wxh(self.size)
+            if size is not None:
+                check_size(*size, spec=self.size)
 
     def merged(self, overrides: dict[str, object]) -> Settings:
         """These settings with ``overrides`` (a batch item's own settings) applied.

@@ -61,6 +61,13 @@ class BatchRun:
         self.processes = processes or Processes()
         self.manifest = Manifest(self.folder / MANIFEST_NAME)
 
+    def check_folder(self) -> None:
+        """Refuse, before any work, an output path that is a file and a manifest that cannot be
+        read or holds a record that is not valid (reading it writes nothing)."""
+        if self.folder.exists() and not self.folder.is_dir():
+            raise InputError("the output path is a file; give a folder", path=self.folder)
+        self.manifest.records()
+
     def prepare(self, *, rng: random.Random | None = None) -> Share:
         """Plan into the manifest, recover what a kill left behind, and return this process's share.
 
@@ -70,8 +77,7 @@ class BatchRun:
         """
         procs = self.processes
         if procs.is_main:
-            if self.folder.exists() and not self.folder.is_dir():
-                raise InputError("the output path is a file; give a folder", path=self.folder)
+            self.check_folder()
             self.folder.mkdir(parents=True, exist_ok=True)
             self.manifest.repair()
             remove_temp_files(self.folder)

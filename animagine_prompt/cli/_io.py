@@ -1,19 +1,17 @@
-"""Helpers the subcommands share: reading a prompt argument, making a console."""
+"""Helpers the subcommands share: reading a prompt argument or standard input, making a console."""
 
 from __future__ import annotations
 
-import sys
+from animagine_prompt._textinput import check_text, read_stdin
 
-from animagine_prompt.errors import UsageError
+__all__ = ["console", "read_prompt_arg"]
 
 
 def read_prompt_arg(value: str) -> str:
     """The prompt given on the command line; ``-`` reads it from standard input."""
     if value == "-":
-        if sys.stdin is None or sys.stdin.closed:
-            raise UsageError("'-' reads the prompt from standard input, but there is none")
-        return sys.stdin.read().rstrip("\n")
-    return value
+        return read_stdin().rstrip("\n")
+    return check_text(value, "the prompt")
 
 
 def console(stderr: bool = False):

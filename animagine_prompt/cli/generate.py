@@ -15,6 +15,7 @@ from typing import TYPE_CHECKING
 
 from animagine_prompt.cli._io import read_prompt_arg
 from animagine_prompt.errors import UsageError
+from animagine_prompt.limits import check_setting, check_size, parse_wxh
 
 if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.metadata import GenerationRecord
@@ -50,7 +51,11 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     _add_lcm_expand_arguments(parser)
     model = parser.add_argument_group("model")
     model.add_argument("--model", help=f"hub id, diffusers folder or .safetensors file (default {_DEFAULT_MODEL})")
-    model.add_argument("--vae", help=f"VAE hub id or folder (default {_DEFAULT_VAE}; 'none': the model's own)")
+    model.add_argument(
+        "--vae",
+        help=f"VAE hub id or folder; 'none': the model's own (default: {_DEFAULT_VAE} for a hub model, "
+        "the model's own for a local folder or file)",
+    )
     model.add_argument("--lora-dir", metavar="DIR", help="folder where <lora:name:w> finds name.safetensors")
     model.add_argument("--device", default="auto", help="cuda, mps, cpu or auto (default)")
     model.add_argument("--dtype", default="auto", help="float16, bfloat16, float32 or auto (default)")
@@ -61,6 +66,12 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     output.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default ./outputs)")
     output.add_argument("--dry-run", action="store_true", help="print the plan and exit; load no model")
     output.add_argument("--no-progress", action="store_true", help="no progress display")
+    output.add_argument(
+        "-v",
+        "--verbose",
+        action="store_true",
+        help="also show the model libraries' own loading bars, notices and warnings",
+    )
 
 
 def _add_lcm_expand_arguments(parser: argparse.ArgumentParser) -> None:
@@ -86,18 +97,20 @@ def _add_lcm_expand_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 def run(args: argparse.Namespace) -> int:
-    from animagine_prompt.batch import BatchRun, detect_processes
-
     jobs = plan_from_args(args)
     if args.dry_run:
         _print_plan(jobs, Path(args.out))
         return 0
+    from animagine_prompt.batch import BatchRun, detect_processes
+
     processes = detect_processes()
     batch = BatchRun(args.out, jobs, processes)
+    batch.check_folder()
+    # the model is loaded before the manifest is written: a model that cannot be loaded leaves no plan behind
+    maker = _ImageMaker(args, processes.device)
     share = batch.prepare()
     show = processes.is_main and not args.no_progress
     if share.jobs:
-        maker = _ImageMaker(args, processes.device)
         _make_all(batch, share, maker, show=show)
     processes.wait()
     if processes.is_main:
@@ -118,6 +131,7 @@ def plan_from_args(args: argparse.Namespace):
         raise UsageError("give one of: a PROMPT, --batch FILE or --from-image PNG")
     if args.count is not None and args.count < 1:
         raise UsageError(f"-n must be at least 1, not {args.count}")
+    _check_flags(args)
     if args.seeds and args.seed is not None:
         raise UsageError("give --seed (with -n) or --seeds, not both")
     if args.styles and args.style:
@@ -136,7 +150,7 @@ def plan_from_args(args: argparse.Namespace):
         emphasis=args.emphasis or "original",
         clip_skip=args.clip_skip,
         model=args.model or _DEFAULT_MODEL,
-        vae=args.vae or _DEFAULT_VAE,
+        vae=_vae(args),
         lcm=bool(args.lcm),
         expand=bool(args.expand),
         expand_model=args.expand_model,
@@ -151,6 +165,7 @@ def plan_from_args(args: argparse.Namespace):
         if args.seed < 0:
             raise UsageError(f"the seed must not be negative, not {args.seed}")
         seeds = tuple(args.seed + i for i in range(count))
+        check_setting("seed", seeds[-1], label="the last seed (--seed plus -n)")
     styles = [s.strip() for s in args.styles.split(",") if s.strip()] if args.styles else None
 
     if args.batch:
@@ -161,7 +176,53 @@ def plan_from_args(args: argparse.Namespace):
         items = [_from_image(args, seeds)]
     else:
         items = [(read_prompt_arg(args.prompt), {})]
-    return plan_jobs(items, settings=settings, seeds=seeds, styles=styles, count=count)
+    jobs = plan_jobs(items, settings=settings, seeds=seeds, styles=styles, count=count)
+    _check_names(jobs)
+    return jobs
+
+
+def _check_flags(args: argparse.Namespace) -> None:
+    """Each number flag within its setting's range, before anything is planned or loaded."""
+    for flag, setting, value in (
+        ("--steps", "steps", args.steps),
+        ("--guidance", "guidance", args.guidance),
+        ("--hires-upscale", "upscale", args.hires_upscale),
+        ("--hires-strength", "strength", args.hires_strength),
+        ("--clip-skip", "clip_skip", args.clip_skip),
+        ("--seed", "seed", args.seed),
+        ("-n", "count", args.count),
+    ):
+        if value is not None:
+            check_setting(setting, value, label=flag)
+    if args.size is not None:
+        size = parse_wxh(args.size, label="--size")
+        if size is not None:
+            check_size(*size, label="--size", spec=args.size)
+
+
+def _check_names(jobs) -> None:
+    """The sampler, size and preset names of every job, looked up as a real run would (no torch needed)."""
+    from animagine_prompt.presets import load_presets
+
+    library = load_presets()
+    for settings in {job.settings for job in jobs}:
+        if settings.sampler is not None:
+            library.sampler(settings.sampler)
+        if settings.size is not None:
+            library.size(settings.size)
+        if settings.quality is not None:
+            library.quality(settings.quality)
+        if settings.style is not None:
+            library.style(settings.style)
+
+
+def _vae(args: argparse.Namespace) -> str:
+    """The VAE to load: the one given, else the fp16-safe SDXL VAE for a hub model; a local
+    model folder or file keeps its own (offline, nothing is fetched)."""
+    if args.vae:
+        return args.vae
+    model = args.model or _DEFAULT_MODEL
+    return "none" if Path(model).expanduser().exists() else _DEFAULT_VAE
 
 
 def _from_image(args: argparse.Namespace, seeds: tuple[int, ...] | None) -> tuple[str, dict[str, object]]:
@@ -238,18 +299,27 @@ class _ImageMaker:
     """Loads the model once and turns a job into PNG bytes with its metadata."""
 
     def __init__(self, args: argparse.Namespace, device: str | None) -> None:
-        from animagine_prompt.pipeline import load
+        import warnings
 
-        vae = None if (args.vae or "").lower() == "none" else (args.vae or _DEFAULT_VAE)
+        self.verbose = bool(args.verbose)
+        if not self.verbose:
+            _quiet_libraries()
+        vae = _vae(args)
+        vae = None if vae.lower() == "none" else vae
         self.model = args.model or _DEFAULT_MODEL
-        self.pipe = load(
-            self.model,
-            vae=vae,
-            device=device or args.device,
-            dtype=args.dtype,
-            lora_dir=args.lora_dir,
-            fast=getattr(args, "fast", False),
-        )
+        with warnings.catch_warnings():
+            if not self.verbose:
+                warnings.simplefilter("ignore")  # the libraries' notices while loading, not ours
+            from animagine_prompt.pipeline import load
+
+            self.pipe = load(
+                self.model,
+                vae=vae,
+                device=device or args.device,
+                dtype=args.dtype,
+                lora_dir=args.lora_dir,
+                fast=getattr(args, "fast", False),
+            )
         # our progress display replaces diffusers' per-call bars
         self.pipe.pipe.set_progress_bar_config(disable=True)
         if args.expand_model:
@@ -268,7 +338,8 @@ class _ImageMaker:
         shown: set[str] = set()
         for w in caught:
             if not issubclass(w.category, LcmSettingsWarning):
-                warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
+                if self.verbose:
+                    warnings.showwarning(w.message, w.category, w.filename, w.lineno, w.file, w.line)
             elif str(w.message) not in shown:
                 shown.add(str(w.message))
                 print(f"warning: {w.message}", file=sys.stderr)
@@ -300,6 +371,22 @@ class _ImageMaker:
             expand=s.expand,
         )
         return generation.png(0, model=self.model)
+
+
+def _quiet_libraries() -> None:
+    """Keep the loading bars and notices of transformers, diffusers and the hub client out of the
+    command's own display (``--verbose`` lets them through)."""
+    from transformers.utils import logging as transformers_logging
+
+    transformers_logging.set_verbosity_error()
+    transformers_logging.disable_progress_bar()
+    from diffusers.utils import logging as diffusers_logging
+
+    diffusers_logging.set_verbosity_error()
+    diffusers_logging.disable_progress_bar()
+    from huggingface_hub.utils import disable_progress_bars
+
+    disable_progress_bars()
 
 
 def _make_all(batch, share, maker: _ImageMaker, *, show: bool) -> None:

@@ -40,7 +40,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "inputs",
         nargs="*",
         metavar="PROMPT|FILE|DIR|-",
-        help="prompt text, .txt/.yaml/.json/.png files, folders (searched recursively), or - for stdin",
+        help="prompt text, .txt/.yaml/.json/.jsonl/.png files, folders (searched recursively), or - for stdin",
     )
     parser.add_argument("--negative", metavar="TEXT", help="a negative prompt to lint with the prompt arguments")
     parser.add_argument(
@@ -112,18 +112,29 @@ def run(args: argparse.Namespace) -> int:
         sys.stdout.write("".join(diffs))
         return 1 if diffs else 0
     if fixing:
-        for path, text in outputs:
-            if path is None:
-                sys.stdout.write(text)
-            else:
-                from animagine_prompt._files import write_atomic
-
-                write_atomic(path, text)
+        _write_fixes(outputs, [item for item in args.inputs if item.strip() and os.path.isdir(item)])
     # Fixed prompt text goes to stdout for stdin and arguments; the report then goes to stderr.
     stream = sys.stderr if fixing and any(p is None for p, _ in outputs) else sys.stdout
     _emit(fmt, report, stream)
     worst = report.worst()
     return 1 if worst is not None and worst.rank >= settings.fail_on.rank else 0
+
+
+def _write_fixes(outputs: list[tuple[str | None, str]], folders: list[str]) -> None:
+    from animagine_prompt._files import check_writable, write_atomic
+
+    files = [path for path, _ in outputs if path is not None]
+    # every file is checked before the first is written: a refusal leaves all of them as they were
+    for path in files:
+        check_writable(path)
+    if folders and files:
+        where = ", ".join(folders)
+        print(f"--fix: rewriting {len(files)} file{'s' if len(files) != 1 else ''} under {where}", file=sys.stderr)
+    for path, text in outputs:
+        if path is None:
+            sys.stdout.write(text)
+        else:
+            write_atomic(path, text)
 
 
 def _process(linter: Any, sources: list[Any], fixing: bool, unsafe: bool) -> tuple[Any, list, list[str]]:
@@ -166,7 +177,7 @@ def _process(linter: Any, sources: list[Any], fixing: bool, unsafe: bool) -> tup
             # Echoed even when unchanged, so stdin piped through --fix comes back whole.
             outputs.append((None, after))
         elif fixed and source.writable:
-            outputs.append((source.path, after))
+            outputs.append((source.path, "\ufeff" + after if source.bom else after))
         elif fixed:
             unwritable.append(source.path or "")
     report = Report(tuple(entries), prompts=prompts, fixed=fixed_count, unwritable=tuple(unwritable))

@@ -29,19 +29,8 @@ _EXPORTS: dict[str, str] = {
     "read_answer": "._request",
 }
 
-__all__ = [
-    "DEFAULT_EXPAND_MODEL",
-    "DroppedTag",
-    "Expander",
-    "Expansion",
-    "LENGTHS",
-    "LMExpander",
-    "TagGroups",
-    "build_request",
-    "group_tags",
-    "merge_tags",
-    "read_answer",
-]
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted(_EXPORTS)
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)
 

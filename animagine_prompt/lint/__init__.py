@@ -36,23 +36,8 @@ _EXPORTS: dict[str, str] = {
     "load_settings": "._settings",
 }
 
-__all__ = [
-    "Applicability",
-    "Edit",
-    "Finding",
-    "Fix",
-    "FixAvailability",
-    "FixResult",
-    "LintRun",
-    "LintSettings",
-    "Linter",
-    "Option",
-    "OutputFormat",
-    "Rule",
-    "fix",
-    "lint",
-    "load_settings",
-]
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted(_EXPORTS)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

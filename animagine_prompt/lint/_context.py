@@ -12,7 +12,10 @@ if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.lint._settings import LintSettings
     from animagine_prompt.syntax import Prompt
 
-__all__ = ["LintContext", "Resources"]
+__all__ = ["LintContext", "Resources", "regions_of"]
+
+#: Entries kept by the per-run memos before they are cleared (bulk lint of many prompts).
+_MEMO_SIZE = 1 << 16
 
 
 @dataclass
@@ -102,6 +105,28 @@ class Resources:
         return names
 
 
+def regions_of(prompt: Prompt, items: list[Any]) -> list[int]:
+    """For each of ``prompt``'s items, how many ``BREAK``/``AND`` come before it."""
+    from animagine_prompt.syntax import iter_leaves
+
+    if "BREAK" not in prompt.text and "AND" not in prompt.text:
+        return [0] * len(items)
+    return _regions(iter_leaves(prompt.tree), items)
+
+
+def _regions(leaves: Any, items: list[Any]) -> list[int]:
+    from bisect import bisect
+
+    from animagine_prompt.syntax import Leaf
+
+    cuts = [
+        leaf.span[0]
+        for leaf in leaves
+        if isinstance(leaf, Leaf) and leaf.kind in ("break", "and") and leaf.span is not None
+    ]
+    return [bisect(cuts, item.span[0]) for item in items]
+
+
 @dataclass
 class LintContext:
     """One prompt under lint: ``field`` is ``prompt`` or ``negative_prompt``; ``other`` is the counterpart.
@@ -148,11 +173,90 @@ class LintContext:
         return [not has_inner_brackets(self.text, item) for item in self.tags]
 
     @cached_property
+    def regions(self) -> list[int]:
+        """For each item, which part of the prompt it is in: parts are separated by ``BREAK`` and
+        ``AND`` (regions of Regional Prompter and of composable diffusion), counted from 0.
+
+        >>> from animagine_prompt.lint._settings import LintSettings
+        >>> from animagine_prompt.syntax import parse
+        >>> LintContext(parse("a, b BREAK c AND d"), "prompt", None, Resources(LintSettings())).regions
+        [0, 0, 1, 2]
+        """
+        if "BREAK" not in self.text and "AND" not in self.text:
+            return [0] * len(self.tags)
+        return _regions(self.leaves, self.tags)
+
+    @cached_property
+    def other_regions(self) -> list[int]:
+        """:attr:`regions` of the counterpart prompt's items."""
+        return [] if self.other is None else regions_of(self.other, self.other_tags)
+
+    @cached_property
+    def _series_named(self) -> tuple[list[frozenset[str]], dict[str, int], frozenset[str]]:
+        db = self.database
+        # Items repeat across prompts: each text's series are found once per lint run.
+        known: dict[str, frozenset[str]] = self.resources.memo("series_of_item", dict)
+        own, other = [], set()
+        for items, out in ((self.tags, own), (self.other_tags, None)):
+            for text in [item.text for item in items]:
+                names = known.get(text)
+                if names is None:
+                    names = known[text] = frozenset(db.series_in([text]))
+                if out is None:
+                    other.update(names)
+                else:
+                    out.append(names)
+        counts: dict[str, int] = {}
+        for names in [*own, other]:
+            for name in names:
+                counts[name] = counts.get(name, 0) + 1
+        return own, counts, frozenset(counts)
+
+    def series_besides(self, index: int) -> frozenset[str]:
+        """The series (copyright tags, qualifiers of character tags) that the prompt and its
+        counterpart name in items other than item ``index``: ``misty`` alone names Pokemon
+        through its own alias, which must not count as the prompt naming it."""
+        own, counts, every = self._series_named
+        if not own[index]:
+            return every
+        return frozenset(name for name, n in counts.items() if n > (name in own[index]))
+
+    @cached_property
     def visits(self) -> list[Any]:
         """Every node of the tree with its enclosing groups and weight (``rules._tree.visit``)."""
         from animagine_prompt.lint.rules._tree import visit
 
         return list(visit(self.prompt.tree.children, self.prompt.dialect))
+
+    @cached_property
+    def leaves(self) -> list[Any]:
+        """Every leaf and extra network of the tree in source order, taken from :attr:`visits`
+        (one walk of the tree serves every rule).
+
+        >>> from animagine_prompt.lint._settings import LintSettings
+        >>> from animagine_prompt.syntax import iter_leaves, parse
+        >>> p = parse("a, (b:1.2), [c|d], [e:f:3] <lora:x:1>")
+        >>> ctx = LintContext(p, "prompt", None, Resources(LintSettings()))
+        >>> ctx.leaves == list(iter_leaves(p.tree))
+        True
+        """
+        from animagine_prompt.syntax import ExtraNetwork, Leaf
+
+        return [v.node for v in self.visits if isinstance(v.node, (Leaf, ExtraNetwork))]
+
+    @cached_property
+    def networks(self) -> list[Any]:
+        """The extra networks (``<lora:…>``) in source order (``Prompt.extra_networks()``)."""
+        from animagine_prompt.syntax import ExtraNetwork
+
+        return [leaf for leaf in self.leaves if isinstance(leaf, ExtraNetwork)]
+
+    @cached_property
+    def commas(self) -> list[int]:
+        """Source offsets of the separating commas (``rules._tree.commas``)."""
+        from animagine_prompt.lint.rules._tree import commas
+
+        return commas(self.leaves)
 
     @cached_property
     def other_tags(self) -> list[Any]:
@@ -180,7 +284,7 @@ class LintContext:
             if fragment.kind in ("break", "and"):
                 count, size = count + 1, 0
                 continue
-            size += len("".join(fragment.text.split()).encode("utf-8"))
+            size += len("".join(fragment.text.split()).encode("utf-8", "surrogatepass"))
             if size > 75:
                 return None
         return count
@@ -196,3 +300,19 @@ class LintContext:
     def database(self) -> Any:
         """The tag database (loaded on first use)."""
         return self.resources.database()
+
+    def category_of(self, text: str) -> int | None:
+        """``database.category_of(text)``, remembered for the lint run: prompts repeat their items.
+
+        >>> from animagine_prompt.lint._settings import LintSettings
+        >>> from animagine_prompt.syntax import parse
+        >>> ctx = LintContext(parse("1girl"), "prompt", None, Resources(LintSettings()))
+        >>> ctx.category_of("1girl"), ctx.category_of("zzzz qqqq")
+        (0, None)
+        """
+        known: dict[str, int | None] = self.resources.memo("category_of", dict)
+        if text not in known:
+            if len(known) >= _MEMO_SIZE:
+                known.clear()
+            known[text] = self.database.category_of(text)
+        return known[text]

@@ -1,4 +1,4 @@
-"""Where prompts come from: arguments, stdin, .txt/.yaml/.json/.png files and folders of them.
+"""Where prompts come from: arguments, stdin, .txt/.yaml/.json/.jsonl/.png files and folders of them.
 
 Each :class:`Source` keeps the file text and where every prompt sits in it, so fixes can be
 written back into the same place without touching the rest of the file.
@@ -6,21 +6,25 @@ written back into the same place without touching the rest of the file.
 
 from __future__ import annotations
 
+import bisect
+import codecs
 import json
 import os
 import re
-from collections.abc import Iterator, Mapping, Sequence
-from dataclasses import dataclass
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 
 from animagine_prompt._datafiles import Located, load_data
 from animagine_prompt._files import write_atomic
+from animagine_prompt._textinput import check_text, read_stdin
 from animagine_prompt.errors import InputError, UsageError
+from animagine_prompt.lint._scalars import LineIndex, block_literal, line_starts, segments
 
 __all__ = ["FILE_SUFFIXES", "Location", "PromptRecord", "Source", "read_sources", "write_atomic"]
 
-FILE_SUFFIXES = (".txt", ".yaml", ".yml", ".json", ".png")
+FILE_SUFFIXES = (".txt", ".yaml", ".yml", ".json", ".jsonl", ".png")
 _NEGATIVE = "Negative prompt:"
 # The settings line A1111 writes after the prompts: "Steps: 20, Sampler: Euler a, ..."
 _PARAMS = re.compile(r"^Steps: \d+,")
@@ -31,10 +35,13 @@ class Location:
     """Where a prompt's text sits in its file: offsets, 1-based line and column of its start.
 
     ``verbatim`` says whether ``file_text[start:end]`` is exactly the prompt (a .txt line, an
-    unescaped string), so a finding's offset maps to a file column by adding ``start``.
+    unescaped string), so a finding's offset maps to a file column by adding ``start``. Other
+    strings (escapes, YAML blocks and folded lines) carry ``segments`` that line them up with the file.
 
     >>> Location(10, 15, 2, 3, True).position("a\\nb", 2)  # 'b' starts line 3
     (3, 1)
+    >>> Location(0, 20, 1, 4, False, segments=((0, 2, 3), (5, 3, 3))).position("a, b\\nc,, d", 6)
+    (3, 4)
     """
 
     start: int
@@ -42,8 +49,15 @@ class Location:
     line: int
     column: int
     verbatim: bool
-    #: How a replacement is written back: ``raw``, ``json`` (a quoted JSON string) or ``yaml``.
+    #: How a replacement is written back: ``raw``, ``quoted`` (escaped, between double quotes),
+    #: ``single`` (between YAML single quotes), ``json`` (a quoted JSON string), ``yaml`` (a plain
+    #: YAML string where it can be one) or ``block`` (a YAML literal block).
     style: str = "raw"
+    #: ``(offset in the prompt, line, column)`` runs of a prompt that is not verbatim in the file.
+    segments: tuple[tuple[int, int, int], ...] = ()
+    #: A YAML block's indentation and the file's line break, to write a block back as one.
+    indent: int = 0
+    newline: str = "\n"
 
     def position(self, prompt: str, offset: int) -> tuple[int, int]:
         """The 1-based (line, column) in the file of ``offset`` within the prompt.
@@ -51,12 +65,18 @@ class Location:
         >>> Location(4, 9, 1, 5, True).position("ab\\ncd", 4)
         (2, 2)
         """
+        if self.segments:
+            index = bisect.bisect_right(self.segments, offset, key=lambda s: s[0]) - 1
+            if index < 0:
+                return self.line, self.column
+            at, line, column = self.segments[index]
+            return line, column + offset - at
         if not self.verbatim:
             return self.line, self.column
-        before = prompt[:offset]
-        newlines = before.count("\n")
+        starts = line_starts(prompt)
+        newlines = bisect.bisect_right(starts, offset) - 1
         if newlines:
-            return self.line + newlines, offset - before.rfind("\n")
+            return self.line + newlines, offset - starts[newlines] + 1
         return self.line, self.column + offset
 
 
@@ -86,11 +106,13 @@ class Source:
     kind: str
     text: str | None
     records: tuple[PromptRecord, ...]
+    #: Whether the file starts with a UTF-8 byte order mark (kept when it is rewritten; not in ``text``).
+    bom: bool = False
 
     @property
     def writable(self) -> bool:
         """Whether fixes can be written back (files of text; not PNG, arguments or stdin)."""
-        return self.path is not None and self.kind in ("txt", "yaml", "json")
+        return self.path is not None and self.kind in ("txt", "yaml", "json", "jsonl")
 
     @property
     def display_path(self) -> str | None:
@@ -120,9 +142,21 @@ class Source:
         return cls(path, kind, text, tuple(records))
 
     def rewrite(self, fixed: Mapping[int, tuple[str, str | None]]) -> str:
-        """The file text with the prompts of the given record indexes replaced."""
+        """The file text with the prompts of the given record indexes replaced, each written in
+        its own style where it can be (a YAML block stays a block); the result is read back to
+        make sure it holds exactly the new prompts and nothing else changed.
+        """
         if self.text is None:
             raise InputError("this input cannot be rewritten", path=self.path)
+        text = self._edited(fixed, keep_style=True)
+        if self.kind in ("yaml", "json", "jsonl") and not self._holds(text, fixed):
+            text = self._edited(fixed, keep_style=False)  # every changed string as a quoted string
+            if not self._holds(text, fixed):
+                raise InputError("the fixes cannot be written back into this file; apply them by hand", path=self.path)
+        return text
+
+    def _edited(self, fixed: Mapping[int, tuple[str, str | None]], *, keep_style: bool) -> str:
+        assert self.text is not None
         edits: list[tuple[Location, str]] = []
         for record in self.records:
             if record.index not in fixed:
@@ -133,16 +167,27 @@ class Source:
                 (record.negative_at, record.negative, negative),
             ):
                 if at is not None and new is not None and new != old:
-                    edits.append((at, _encode(new, at)))
+                    edits.append((at, _encode(new, at, keep_style)))
         text = self.text
         for at, new in sorted(edits, key=lambda e: e[0].start, reverse=True):
             text = text[: at.start] + new + text[at.end :]
         return text
 
+    def _holds(self, text: str, fixed: Mapping[int, tuple[str, str | None]]) -> bool:
+        try:
+            again = _READERS[self.kind](text, self.path or "")
+        except InputError:
+            return False
+        wanted = [fixed.get(r.index, (r.prompt, r.negative)) for r in self.records]
+        return [(r.prompt, r.negative) for r in again.records] == wanted
 
-def _encode(value: str, at: Location) -> str:
-    if at.style == "json":
+
+def _encode(value: str, at: Location, keep_style: bool = True) -> str:
+    if at.style == "json" or (not keep_style and at.style in ("yaml", "block")):
         return json.dumps(value, ensure_ascii=False)
+    if at.style == "block":
+        block = block_literal(value, at.indent, at.newline)
+        return json.dumps(value, ensure_ascii=False) if block is None else block
     if at.style == "yaml":
         import yaml
 
@@ -155,6 +200,10 @@ def _encode(value: str, at: Location) -> str:
         return json.dumps(value, ensure_ascii=False)
     if "\n" in value:
         raise InputError("a fix would put a line break into a one-line prompt")
+    if at.style == "quoted":  # inside double quotes, JSON's escapes are also YAML's
+        return json.dumps(value, ensure_ascii=False)[1:-1]
+    if at.style == "single":
+        return value.replace("'", "''")
     return value
 
 
@@ -172,20 +221,19 @@ def read_sources(items: Sequence[str], *, negative: str | None = None, stdin: An
         raise UsageError("nothing to lint: give a prompt, a file, a folder or - for stdin")
     sources: list[Source] = []
     prompts: list[PromptRecord] = []
+    seen: set[str] = set()  # real paths read so far: a file reached twice (a link beside it) is linted once
     for item in items:
         if item == "-":
-            import sys
-
-            stream = stdin if stdin is not None else sys.stdin
-            sources.append(Source.parse_txt(stream.read(), path="-", kind="stdin"))
+            sources.append(Source.parse_txt(read_stdin(stdin), path="-", kind="stdin"))
             continue
         path = Path(item)
-        if _exists(path):
-            sources.extend(_read_path(path))
+        # Path("") is the current folder: a blank argument is an (empty) prompt, folders are linted only when named
+        if item.strip() and _exists(path):
+            sources.extend(_read_path(path, seen))
         elif path.suffix.lower() in FILE_SUFFIXES and "," not in item and "\n" not in item:
             raise InputError("no such file; check the path (a prompt is linted when it is not a file name)", path=item)
         else:
-            prompts.append(PromptRecord(len(prompts), item, negative))
+            prompts.append(PromptRecord(len(prompts), check_text(item, "the prompt"), negative))
     if negative is not None and not prompts:
         raise UsageError("--negative applies to prompts given as arguments; put negatives in the files")
     if prompts:
@@ -200,12 +248,12 @@ def _exists(path: Path) -> bool:
         return False
 
 
-def _read_path(path: Path) -> Iterator[Source]:
-    if path.is_dir():
-        for child in sorted(_walk(path)):
-            yield _read_file(child)
-    else:
-        yield _read_file(path)
+def _read_path(path: Path, seen: set[str]) -> Iterator[Source]:
+    for file in sorted(_walk(path)) if path.is_dir() else [path]:
+        real = os.path.realpath(file)
+        if real not in seen:
+            seen.add(real)
+            yield _read_file(file)
 
 
 def _walk(folder: Path) -> Iterator[Path]:
@@ -219,7 +267,9 @@ def _walk(folder: Path) -> Iterator[Path]:
 def _read_file(path: Path) -> Source:
     suffix = path.suffix.lower()
     if suffix not in FILE_SUFFIXES:
-        raise InputError(f"unsupported file type {suffix or '(none)'!r}; use .txt, .yaml, .json or .png", path=path)
+        raise InputError(
+            f"unsupported file type {suffix or '(none)'!r}; use .txt, .yaml, .json, .jsonl or .png", path=path
+        )
     try:
         if suffix == ".png":
             return _read_png(path)
@@ -231,32 +281,40 @@ def _read_file(path: Path) -> Source:
     except UnicodeDecodeError as exc:
         raise InputError(f"not UTF-8 text (byte {exc.start}); save the file as UTF-8", path=path) from None
     if suffix == ".txt":
-        return Source.parse_txt(text, path=str(path))
-    if suffix == ".json":
-        return _read_json(text, str(path))
-    return _read_yaml(text, str(path))
+        source = Source.parse_txt(text, path=str(path))
+    elif suffix == ".json":
+        source = _read_json(text, str(path))
+    elif suffix == ".jsonl":
+        source = _read_jsonl(text, str(path))
+    else:
+        source = _read_yaml(text, str(path))
+    return replace(source, bom=data.startswith(codecs.BOM_UTF8))
 
 
 def _read_json(text: str, path: str) -> Source:
     data = load_data(text, "json", path=path, located=True)
+    return Source(path, "json", text, tuple(_records(data, path, _json_locator(text))))
+
+
+def _json_locator(text: str) -> Callable[[Any], Location | None]:
+    lines = LineIndex(text)
 
     def locate(value: Any) -> Location | None:
         if not isinstance(value, Located):
             return None
         start, end = value.start, value.end
-        verbatim = text[start + 1 : end - 1] == value
         line, column = value.line, value.column + 1  # the first character after the quote
-        return (
-            Location(start, end, line, column, verbatim, "json")
-            if not verbatim
-            else Location(start + 1, end - 1, line, column, True, "raw")
-        )
+        if text[start + 1 : end - 1] == value:
+            return Location(start + 1, end - 1, line, column, True, "quoted")
+        return Location(start, end, line, column, False, "json", segments(text, start, end, value, '"', lines))
 
-    return Source(path, "json", text, tuple(_records(data, path, locate)))
+    return locate
 
 
 def _read_yaml(text: str, path: str) -> Source:
     data = load_data(text, "yaml", path=path, located=True)
+    lines = LineIndex(text)
+    newline = "\r\n" if "\r\n" in text else "\n"
 
     def locate(value: Any) -> Location | None:
         if not isinstance(value, Located):
@@ -266,13 +324,56 @@ def _read_yaml(text: str, path: str) -> Source:
         if value.style is None and text[start:end] == value:
             return Location(start, end, line, column, True, "yaml")
         if value.style in ("'", '"') and text[start + 1 : end - 1] == value:
-            return Location(start + 1, end - 1, line, column + 1, True, "raw")
-        # Block scalars end at the start of the next line: keep that line break.
-        if value.style in ("|", ">") and end > start and text[end - 1] == "\n":
-            end -= 1
-        return Location(start, end, line, column, False, "json")
+            return Location(start + 1, end - 1, line, column + 1, True, "quoted" if value.style == '"' else "single")
+        runs = segments(text, start, end, value, value.style, lines)
+        if value.style in ("'", '"') and "\n" not in text[start:end] and "\n" not in value:
+            # one line with escapes: rewritten between its own quotes
+            style = "quoted" if value.style == '"' else "single"
+            return Location(start + 1, end - 1, line, column + 1, False, style, runs)
+        if value.style not in ("|", ">"):
+            return Location(start, end, line, column, False, "json", runs)
+        # A block ends at the start of the line after it: keep that line break.
+        for ending in ("\r\n", "\n"):
+            if text.endswith(ending, start, end):
+                end -= len(ending)
+                break
+        indent = runs[0][2] - 1 if runs else 2
+        return Location(start, end, line, column, False, "block", runs, indent, newline)
 
     return Source(path, "yaml", text, tuple(_records(data, path, locate)))
+
+
+def _read_jsonl(text: str, path: str) -> Source:
+    """One JSON prompt string or ``{"prompt": ...}`` object per line (the batch file format)."""
+    records: list[PromptRecord] = []
+    offset = 0
+    for number, line in enumerate(text.splitlines(keepends=True), start=1):
+        start, offset = offset, offset + len(line)
+        if not line.strip():
+            continue
+        try:
+            data = load_data(line, "json", path=path, located=True)
+            (record,) = _records([data], path, _json_locator(line))
+        except InputError as exc:  # the reader counts lines within the one line it was given
+            raise InputError(exc.reason, path=path, line=number) from None
+        records.append(
+            PromptRecord(
+                len(records),
+                record.prompt,
+                record.negative,
+                _moved(record.prompt_at, start, number),
+                _moved(record.negative_at, start, number),
+            )
+        )
+    return Source(path, "jsonl", text, tuple(records))
+
+
+def _moved(at: Location | None, offset: int, line: int) -> Location | None:
+    """A location found in one line read on its own, placed in the file."""
+    if at is None:
+        return None
+    shifted = tuple((value_at, line, column) for value_at, _, column in at.segments)
+    return replace(at, start=at.start + offset, end=at.end + offset, line=line, segments=shifted)
 
 
 def _records(data: Any, path: str, locate: Any) -> Iterator[PromptRecord]:
@@ -306,3 +407,6 @@ def _read_png(path: Path) -> Source:
     record = record_from_texts(read_png_text_file(path), path=path)
     negative = record.negative_prompt or None
     return Source(str(path), "png", None, (PromptRecord(0, record.prompt, negative),))
+
+
+_READERS = {"json": _read_json, "jsonl": _read_jsonl, "yaml": _read_yaml}

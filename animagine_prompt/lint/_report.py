@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+import bisect
 from collections import Counter
 from dataclasses import dataclass
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._inputs import Location
 from animagine_prompt.lint._rule import Finding
+from animagine_prompt.lint._scalars import line_starts
 
 __all__ = ["Entry", "Report"]
 
@@ -30,8 +32,9 @@ class Entry:
     def _position(self, offset: int) -> tuple[int, int]:
         if self.location is not None:
             return self.location.position(self.text, offset)
-        before = self.text[:offset]
-        return before.count("\n") + 1, offset - (before.rfind("\n") + 1) + 1
+        starts = line_starts(self.text)
+        line = bisect.bisect_right(starts, offset)
+        return line, offset - starts[line - 1] + 1
 
     @property
     def start_position(self) -> tuple[int, int]:

@@ -97,8 +97,11 @@ class Rule:
         """Yield the findings of this rule for the prompt in ``ctx``."""
         raise NotImplementedError(f"{type(self).__name__} must implement check()")
 
-    def finding(self, ctx: LintContext, message: str, span: Span, fix: Fix | None = None) -> Finding:
-        """A finding of this rule in ``ctx``'s field, with the rule's severity.
+    def finding(
+        self, ctx: LintContext, message: str, span: Span, fix: Fix | None = None, severity: Severity | None = None
+    ) -> Finding:
+        """A finding of this rule in ``ctx``'s field, with the rule's severity unless ``severity`` is given
+        (a rule that is unsure of one case reports it as information).
 
         >>> from types import SimpleNamespace
         >>> from animagine_prompt.lint.rules import load_rule
@@ -106,7 +109,8 @@ class Rule:
         >>> rule.finding(SimpleNamespace(field="prompt"), "remove it", (1, 2)).severity.value
         'warning'
         """
-        return Finding(self.code, message, span, self.severity, name=self.name, field=ctx.field, fix=fix)
+        level = self.severity if severity is None else severity
+        return Finding(self.code, message, span, level, name=self.name, field=ctx.field, fix=fix)
 
     @classmethod
     def summary(cls) -> str:

@@ -39,24 +39,8 @@ _EXPORTS: dict[str, str] = {
     "verify_png": "._png",
 }
 
-__all__ = [
-    "GenerationRecord",
-    "PNG_SIGNATURE",
-    "Parameters",
-    "TextChunk",
-    "app_metadata_text",
-    "format_value",
-    "generation_png",
-    "model_name",
-    "parse_parameters",
-    "png_text_chunks",
-    "read_generation",
-    "read_png_text",
-    "read_png_text_file",
-    "record_from_texts",
-    "set_png_text",
-    "verify_png",
-]
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted(_EXPORTS)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

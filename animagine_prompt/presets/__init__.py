@@ -42,26 +42,8 @@ _EXPORTS: dict[str, str] = {
     "user_preset_dir": "._paths",
 }
 
-__all__ = [
-    "BUNDLED_DIR",
-    "BuiltPrompt",
-    "Hires",
-    "MergedTag",
-    "NegativePreset",
-    "Preset",
-    "PresetKind",
-    "PresetLibrary",
-    "PromptBuilder",
-    "QualityPreset",
-    "ResolutionPreset",
-    "SamplerPreset",
-    "Size",
-    "StylePreset",
-    "bundled_presets",
-    "load_presets",
-    "read_preset_file",
-    "user_preset_dir",
-]
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted(_EXPORTS)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

@@ -3,9 +3,17 @@ regexes; a small driver here runs them.
 
 lark's own driver builds a ``Token`` object per token and calls a wrapper per reduction; on a
 prompt of 50 tags that costs more than the tables themselves. This driver uses the same tables
-and the same per-state lexer regexes (so it accepts exactly the grammar's language) with plain
-tuples for tokens. The grammar accepts every token sequence except end-of-input inside open
-brackets, which the driver closes with zero-width closers: parsing never fails on user text.
+and the same per-state lexer regexes with plain tuples for tokens. Where lark's parser accepts a
+text, the driver builds the same tree; it also accepts two kinds of text that lark rejects
+(tests/syntax/test_lark_differential.py, docs/syntax.md):
+
+- end of input inside open brackets: the driver closes them with zero-width closers;
+- text after a closing bracket that lark's contextual lexer reads in the wrong context
+  (``[]|``): the driver makes a state's only possible reduction before lexing the next token.
+
+Every token sequence the driver builds is one lark's parser accepts, so parsing never fails
+on user text. The tables are read through lark attributes that are not public API: the
+supported lark versions are pinned in pyproject.toml, and an unsupported one fails loudly.
 """
 
 from __future__ import annotations
@@ -61,6 +69,17 @@ class _Tables:
     """
 
     def __init__(self, lark) -> None:
+        try:
+            self._read(lark)
+        except (AttributeError, KeyError, TypeError, ValueError) as error:
+            import lark as lark_module
+
+            raise RuntimeError(
+                f"lark {lark_module.__version__} is not supported by the prompt parser "
+                f"({type(error).__name__}: {error}): install the lark version pinned in pyproject.toml"
+            ) from error
+
+    def _read(self, lark) -> None:
         frontend = lark.parser
         table = frontend.parser.parser.parse_table
         self.start_state = table.start_states["start"]
@@ -258,12 +277,12 @@ def _drive(tables: _Tables, text: str) -> PromptTree:
                 break
 
 
-def _cache_path(comments: bool) -> str:
-    return str(cache_dir() / f"lark-prompt-{'c' if comments else 'nc'}.cache")
+def _cache_path(comments: bool, braces: bool) -> str:
+    return str(cache_dir() / f"lark-prompt-{'c' if comments else 'nc'}{'' if braces else '-nb'}.cache")
 
 
 @cache
-def get_parser(comments: bool = True):
+def get_parser(comments: bool = True, braces: bool = True):
     """The lark LALR parser for the prompt grammar, built once per process (analysis cached on disk).
 
     >>> get_parser() is get_parser()
@@ -275,26 +294,31 @@ def get_parser(comments: bool = True):
     if not comments:
         # "#" becomes an ordinary character: the HASH token (literal text) takes over.
         grammar += "\n%override COMMENT: /#(?!)/\n"
+    if not braces:
+        # A1111 and ComfyUI have no braces: "{" and "}" are text, and "(a {b) c}" closes at ")".
+        grammar = grammar.replace("{}<#:", "<#:")
+        grammar += "\n%override LBRACE: /\\{(?!)/\n%override RBRACE: /\\}(?!)/\n"
     options = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
     try:
         # lark keys its cache on the grammar and options, so a stale file is never used.
-        return Lark(grammar, cache=_cache_path(comments), **options)
+        return Lark(grammar, cache=_cache_path(comments, braces), **options)
     except OSError:
         return Lark(grammar, **options)
 
 
 @cache
-def _tables(comments: bool) -> _Tables:
-    return _Tables(get_parser(comments))
+def _tables(comments: bool, braces: bool) -> _Tables:
+    return _Tables(get_parser(comments, braces))
 
 
-def parse_tree(text: str, *, comments: bool = True) -> PromptTree:
-    """Parse ``text`` into a lossless tree; never raises on user text.
+def parse_tree(text: str, *, comments: bool = True, braces: bool = True) -> PromptTree:
+    """Parse ``text`` into a lossless tree; never raises on user text. ``braces=False`` reads
+    ``{`` and ``}`` as text (dialects without brace emphasis).
 
     >>> parse_tree("(a:1.2) [b").children[2].closed
     False
     """
     if not text:
         return PromptTree((), (0, 0))
-    tree = _drive(_tables(comments), text)
+    tree = _drive(_tables(comments, braces), text)
     return PromptTree(tree.children, (0, len(text)))

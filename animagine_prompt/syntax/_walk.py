@@ -26,23 +26,54 @@ Choice = object
 _EDGE = ("edge",)
 
 
+#: Up to this many brackets the weight is multiplied in exactly A1111's order; deeper, running
+#: products keep the walk linear (the weight then differs from A1111's in the last bits at most).
+EXACT_DEPTH = 32
+
+
 class _Chain:
     """The enclosing multipliers, and the weight they give, computed in A1111's order."""
 
-    __slots__ = ("dialect", "frames", "_weight")
+    __slots__ = ("dialect", "frames", "running", "open_prefix", "unclosed", "_weight")
 
     def __init__(self, dialect: Dialect) -> None:
         self.dialect = dialect
         # (multiplier, closed, kind, explicit)
         self.frames: list[tuple[float, bool, str, bool]] = []
+        # per frame, running products over the frames up to it: (ComfyUI weight, closed frames
+        # since the last unclosed one, unclosed round, unclosed square, unclosed brace)
+        self.running: list[tuple[float, float, float, float, float]] = [(1.0, 1.0, 1.0, 1.0, 1.0)]
+        self.open_prefix = 0  # leading frames still open at the end of the input
+        self.unclosed = 0  # all such frames (equal to open_prefix in any parsed tree)
         self._weight: float | None = 1.0
 
     def push(self, frame: tuple[float, bool, str, bool]) -> None:
+        mult, closed, kind, explicit = frame
+        comfy, closed_run, r, s, b = self.running[-1]
+        comfy = mult if explicit else comfy * mult
+        if closed:
+            closed_run *= mult
+        else:
+            self.unclosed += 1
+            if self.open_prefix == len(self.frames):
+                self.open_prefix += 1
+            closed_run = 1.0
+            if kind == "round":
+                r *= mult
+            elif kind == "square":
+                s *= mult
+            else:
+                b *= mult
         self.frames.append(frame)
+        self.running.append((comfy, closed_run, r, s, b))
         self._weight = None
 
     def pop(self) -> None:
-        self.frames.pop()
+        _, closed, _, _ = self.frames.pop()
+        self.running.pop()
+        if not closed:
+            self.unclosed -= 1
+        self.open_prefix = min(self.open_prefix, len(self.frames))
         self._weight = None
 
     @property
@@ -52,14 +83,32 @@ class _Chain:
         return self._weight
 
     def _compute(self) -> float:
-        w = 1.0
         if self.dialect.explicit_replaces:
             # ComfyUI: the weight flows down; an explicit weight replaces it.
-            for mult, _closed, _kind, explicit in self.frames:
-                w = mult if explicit else w * mult
-            return w
+            return self.running[-1][0]
+        frames, prefix = self.frames, self.open_prefix
+        if self.unclosed != prefix:  # an edited tree: an open group inside a closed one
+            return self._compute_slow()
         # A1111 multiplies when a bracket closes (innermost first) and applies brackets still
         # open at the end afterwards: all round ones, then all square ones, outermost first.
+        w = 1.0
+        if len(frames) - prefix <= EXACT_DEPTH:
+            for i in range(len(frames) - 1, prefix - 1, -1):
+                w *= frames[i][0]
+        else:
+            w = self.running[-1][1]
+        if prefix <= EXACT_DEPTH:
+            for kind in ("round", "square", "brace"):
+                for i in range(prefix):
+                    if frames[i][2] == kind:
+                        w *= frames[i][0]
+        else:
+            _, _, r, s, b = self.running[prefix]
+            w = w * r * s * b
+        return w
+
+    def _compute_slow(self) -> float:
+        w = 1.0
         closed = [f for f in self.frames if f[1]]
         for mult, *_ in reversed(closed):
             w *= mult
@@ -85,15 +134,28 @@ def _multiplier(group: Group, dialect: Dialect) -> tuple[float, bool] | None:
 
 def _literal_children(node: Schedule | Alternate) -> tuple[Node, ...]:
     """A schedule or alternation read as plain bracket text: its separators become text leaves."""
+    start, end = node.span or (0, 0)
+    pos = start + 1  # where the next separator sits, when the tree has spans
     if isinstance(node, Alternate):
         out: list[Node] = []
         for i, option in enumerate(node.options):
             if i:
-                out.append(Leaf("pipe", "|"))
+                out.append(Leaf("pipe", "|", (pos, pos + 1) if node.span else None))
+                pos += 1
             out.extend(option)
+            pos = _end_of(option, pos)
         return tuple(out)
-    before = () if node.before is None else (*node.before, Leaf("colon", ":"))
-    return (*before, *node.after, Leaf("colon", node.close[:-1]))
+    before: tuple[Node, ...] = ()
+    if node.before is not None:
+        pos = _end_of(node.before, pos)
+        before = (*node.before, Leaf("colon", ":", (pos, pos + 1) if node.span else None))
+    close = node.close[:-1]
+    return (*before, *node.after, Leaf("colon", close, (end - 1 - len(close), end - 1) if node.span else None))
+
+
+def _end_of(nodes: tuple[Node, ...], default: int) -> int:
+    span = nodes[-1].span if nodes else None
+    return span[1] if span else default
 
 
 def walk(
@@ -162,7 +224,9 @@ def walk(
                 children = node.children
                 if node.kind == "square" and node.close not in ("]", ""):
                     # a schedule that did not parse: its ":when" is literal text inside the brackets
-                    children = (*children, Leaf("colon", node.close[:-1]))
+                    end = (node.span or (1, 1))[1] - 1
+                    close = node.close[:-1]
+                    children = (*children, Leaf("colon", close, (end - len(close), end) if node.span else None))
                 stack.append((iter(children), ("pop", node)))
         elif cls is ExtraNetwork:
             if remove_networks:

@@ -11,6 +11,7 @@ from __future__ import annotations
 import math
 from collections.abc import Iterator
 from dataclasses import dataclass
+from itertools import chain
 
 from animagine_prompt.diagnostics import Diagnostic, Severity
 from animagine_prompt.syntax._walk import _multiplier
@@ -39,6 +40,10 @@ class Conversion:
         return self.text
 
 
+# children still to convert: (nodes, weight in the source, weight written so far, at top level)
+_Task = tuple[tuple[Node, ...], float, float, bool]
+
+
 def _close(a: float, b: float) -> bool:
     return math.isclose(a, b, rel_tol=1e-6, abs_tol=1e-9)
 
@@ -64,6 +69,9 @@ class _Converter:
         dst = self.dst
         if _close(ratio, 1.0):
             return "", ""
+        if not math.isfinite(ratio) or not math.isfinite(absolute):
+            self.note(node, f"weight {absolute} cannot be written in {dst.name}: left out")
+            return "", ""
         if dst.round is not None and _close(ratio, dst.round):
             return "(", ")"
         if dst.square is not None and dst.name == "a1111" and _close(ratio, dst.square):
@@ -85,10 +93,22 @@ class _Converter:
         return "[" * -count, "]" * -count
 
     def nodes(self, nodes: tuple[Node, ...], src_abs: float, dst_abs: float, top: bool) -> Iterator[str]:
-        for node in nodes:
-            yield from self.node(node, src_abs, dst_abs, top)
+        """The converted text of ``nodes``, piece by piece (iterative: any nesting depth)."""
+        stack: list[Iterator[str | _Task]] = [iter(((nodes, src_abs, dst_abs, top),))]
+        while stack:
+            item = next(stack[-1], None)
+            if item is None:
+                stack.pop()
+            elif isinstance(item, str):
+                yield item
+            else:
+                stack.append(self._children(*item))
 
-    def node(self, node: Node, src_abs: float, dst_abs: float, top: bool) -> Iterator[str]:
+    def _children(self, nodes: tuple[Node, ...], src_abs: float, dst_abs: float, top: bool) -> Iterator[str | _Task]:
+        return chain.from_iterable(self.node(n, src_abs, dst_abs, top) for n in nodes)
+
+    def node(self, node: Node, src_abs: float, dst_abs: float, top: bool) -> Iterator[str | _Task]:
+        """Text pieces of one node, and tasks ``(nodes, src_abs, dst_abs, top)`` for its children."""
         src, dst = self.src, self.dst
         if isinstance(node, ExtraNetwork):
             if not src.extra_networks:
@@ -103,7 +123,7 @@ class _Converter:
             mult = _multiplier(node, src)
             if mult is None:
                 yield self.text(node.open, node)
-                yield from self.nodes(node.children, src_abs, dst_abs, False)
+                yield (node.children, src_abs, dst_abs, False)
                 if node.close:
                     yield self.text(node.close, node)
                 return
@@ -114,14 +134,22 @@ class _Converter:
             ]
             if len(meaningful) == 1 and isinstance(meaningful[0], Group) and _multiplier(meaningful[0], src):
                 # fold nested brackets into one weight: {{a}} -> (a:1.1025)
-                yield from self.nodes(node.children, child_abs, dst_abs, False)
+                yield (node.children, child_abs, dst_abs, False)
                 return
-            opening, closing = self.weighted("", child_abs / dst_abs, child_abs, node)
-            new_dst = dst_abs * (child_abs / dst_abs) if (opening or closing) else dst_abs
+            if dst_abs == 0:
+                # inside a zero weight every multiplier gives zero: only an explicit weight
+                # that replaces (ComfyUI) can say something else
+                ratio = 1.0 if child_abs == 0 or not dst.explicit_replaces else math.inf
+                if child_abs != 0 and not dst.explicit_replaces:
+                    self.note(node, f"weight {format_weight(child_abs)} inside a zero weight: {dst.name} reads it as 0")
+            else:
+                ratio = child_abs / dst_abs
+            opening, closing = self.weighted("", ratio, child_abs, node)
+            new_dst = (child_abs if dst_abs == 0 else dst_abs * ratio) if (opening or closing) else dst_abs
             if dst.name == "novelai" and opening:
                 new_dst = dst_abs * 1.05 ** (len(opening) if opening[0] == "{" else -len(opening))
             yield opening
-            yield from self.nodes(node.children, child_abs, new_dst, False)
+            yield (node.children, child_abs, new_dst, False)
             yield closing
         elif isinstance(node, (Schedule, Alternate)):
             if dst.schedules:
@@ -130,12 +158,12 @@ class _Converter:
                     for i, option in enumerate(node.options):
                         if i:
                             yield "|"
-                        yield from self.nodes(option, src_abs, dst_abs, False)
+                        yield (option, src_abs, dst_abs, False)
                 else:
                     if node.before is not None:
-                        yield from self.nodes(node.before, src_abs, dst_abs, False)
+                        yield (node.before, src_abs, dst_abs, False)
                         yield ":"
-                    yield from self.nodes(node.after, src_abs, dst_abs, False)
+                    yield (node.after, src_abs, dst_abs, False)
                     yield ":" + node.when_text
                 yield "]"
             else:
@@ -143,7 +171,7 @@ class _Converter:
                 what = "alternation" if isinstance(node, Alternate) else "prompt editing"
                 kept_what = "the first option" if isinstance(node, Alternate) else "the final text"
                 self.note(node, f"{what} has no equivalent in {dst.name}: kept {kept_what}")
-                yield from self.nodes(kept, src_abs, dst_abs, False)
+                yield (kept, src_abs, dst_abs, False)
 
     def leaf(self, leaf: Leaf, top: bool) -> Iterator[str]:
         src, dst = self.src, self.dst

@@ -151,9 +151,7 @@ class Group:
 _SET_LEAF_KIND = Leaf.kind.__set__  # type: ignore[attr-defined]
 _SET_LEAF_RAW = Leaf.raw.__set__  # type: ignore[attr-defined]
 _SET_LEAF_SPAN = Leaf.span.__set__  # type: ignore[attr-defined]
-_GROUP_SETTERS = tuple(
-    getattr(Group, name).__set__ for name in ("kind", "children", "open", "close", "weight", "span")
-)
+_GROUP_SETTERS = tuple(getattr(Group, name).__set__ for name in ("kind", "children", "open", "close", "weight", "span"))
 
 
 @dataclass(frozen=True, slots=True, eq=False)

@@ -259,8 +259,7 @@ def _schedules(nodes: tuple[Node, ...], dialect: Dialect, steps: int, hires_step
     if not dialect.schedules:
         return [(steps if hires_steps is None else hires_steps, render(nodes))]
     return [
-        (point, _text_at(nodes, point, steps, hires_steps))
-        for point in _schedule_points(nodes, steps, hires_steps)
+        (point, _text_at(nodes, point, steps, hires_steps)) for point in _schedule_points(nodes, steps, hires_steps)
     ]
 
 
@@ -297,4 +296,6 @@ def parse(text: str, dialect: str | Dialect = "a1111", *, comments: bool = True)
     """
     if not isinstance(text, str):
         raise TypeError(f"prompt must be str, not {type(text).__name__}")
-    return Prompt(text, parse_tree(text, comments=comments), get_dialect(dialect), comments)
+    chosen = get_dialect(dialect)
+    tree = parse_tree(text, comments=comments, braces=chosen.brace is not None)
+    return Prompt(text, tree, chosen, comments)

@@ -14,6 +14,7 @@ fu xuan \\(honkai: star rail\\)
 
 from __future__ import annotations
 
+from animagine_prompt.tags._complete import Completion
 from animagine_prompt.tags._database import TagDatabase, load_database
 from animagine_prompt.tags._english import is_english_word, is_prose
 from animagine_prompt.tags._loaders import TagRow, read_tag_file
@@ -24,6 +25,7 @@ from animagine_prompt.tags._sources import TAGS_ENV, resolve_tag_paths
 __all__ = [
     "CONFIDENT",
     "Category",
+    "Completion",
     "Match",
     "SpecialTag",
     "TAGS_ENV",

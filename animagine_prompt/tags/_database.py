@@ -10,6 +10,7 @@ from pathlib import Path
 
 from animagine_prompt.errors import TagDataError
 from animagine_prompt.tags._bundled import bundled_vocabulary, explicit_words, special_tags
+from animagine_prompt.tags._complete import Completion, prefix_ranked
 from animagine_prompt.tags._english import is_english_word, is_prose, words_of
 from animagine_prompt.tags._fuzzy import FuzzyIndex, typo_confidence
 from animagine_prompt.tags._model import CONFIDENT, Category, How, Match, SpecialTag
@@ -28,6 +29,9 @@ _OTHER_SYNTAX = re.compile(r"__[^_].*__|\{.*\}")
 _NAME_CATEGORIES = frozenset({int(Category.ARTIST), int(Category.CHARACTER)})
 # Fewest posts of a character guessed from a bare name when the prompt does not name its series.
 _GUESS_POSTS = 1000
+# Near matches a completion offers must beat this confidence: below it they are mostly noise
+# (`blond h` is not `blend s`).
+_FUZZY_FLOOR = 0.6
 
 
 class _KnownWords:
@@ -435,6 +439,36 @@ class TagDatabase:
                 if all(m.tag != match.tag for m in ranked) and not (self._hide_explicit and match.explicit):
                     ranked.append(match)
         return ranked[:limit]
+
+    def complete(self, text: str, limit: int = 10) -> list[Completion]:
+        """Completions for an item being typed: tags whose name starts with ``text``, then those
+        an alias of which does (see :func:`.prefix_ranked`), most posts first; when those run out,
+        near matches better than a guess (``fuzzy``, confidence over 0.6).
+
+        >>> db = load_database()
+        >>> [(c.label, c.alias) for c in db.complete("blond h", 3)]
+        [('blonde hair', 'blond_hair')]
+        >>> [(c.label, c.fuzzy) for c in db.complete("gren hai", 2)]
+        [('green hair', True), ('grey hair', True)]
+        """
+        key = canonical(text)
+        if not key or limit < 1:
+            return []
+        names, categories, counts = self._names, self._categories, self._counts
+        keep = (lambda i: not self.is_explicit(names[i])) if self._hide_explicit else None
+        out = [
+            Completion(names[i], categories[i], counts[i], alias)
+            for i, alias in prefix_ranked(self._vocabulary, key, limit, keep)
+        ]
+        if len(out) < limit:
+            seen = {c.tag for c in out}
+            for match in self.suggest(text, limit):
+                if match.confidence <= _FUZZY_FLOOR or match.tag in seen:
+                    continue
+                if not (self._hide_explicit and match.explicit):
+                    seen.add(match.tag)
+                    out.append(Completion(match.tag, match.category, match.post_count, fuzzy=True))
+        return out[:limit]
 
 
 @functools.cache

@@ -40,6 +40,9 @@ def is_kaomoji(tag: str) -> bool:
     return bool(_SYMBOL.search(tag.replace("_", ""))) or len(set(parts)) == 1
 
 
+_SURROGATE = re.compile("[\ud800-\udfff]")
+
+
 def canonical(text: str) -> str:
     """The Danbooru key of a tag written in any form.
 
@@ -61,7 +64,8 @@ def canonical(text: str) -> str:
             # Fast path: plain ASCII words separated by single spaces or by underscores.
             return stripped.lower().replace(" ", "_")
     else:
-        text = unicodedata.normalize("NFKC", text)
+        # a lone surrogate (broken paste) cannot be encoded: it becomes U+FFFD, which no tag has
+        text = unicodedata.normalize("NFKC", _SURROGATE.sub("\ufffd", text))
     if "\\" in text:
         text = _ESCAPE.sub(r"\1", text)
     text = text.strip().lower()

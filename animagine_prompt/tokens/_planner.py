@@ -9,10 +9,12 @@ boundary cuts.
 
 from __future__ import annotations
 
+import re
 from bisect import bisect_left, bisect_right
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 from functools import cached_property
+from itertools import pairwise
 from operator import itemgetter
 from typing import TYPE_CHECKING, Any, Literal
 
@@ -127,7 +129,7 @@ class ChunkPlan:
         [(0, 'break'), (1, 'break')]
         """
         chunks = self.chunks
-        tags = self.prompt.tags() if self.prompt is not None and len(chunks) > 1 else ()
+        tags = _Tags(self.prompt.tags() if self.prompt is not None and len(chunks) > 1 else ())
         return tuple(
             _boundary(i, reason, moved, chunks[i], chunks[i + 1], tags)
             for i, (reason, moved) in enumerate(self.reasons)
@@ -223,7 +225,7 @@ def plan_many(
         )
     prepared = [_fragments_of(source, step, steps) for source in sources]
     layouts = [_layout(fragments) for _, fragments in prepared]
-    encoded = tokenizer.encode_raw([text for text, _ in layouts])
+    encoded = tokenizer.encode_raw([_encodable(text) for text, _ in layouts])
     comma = tokenizer.comma_id
     return [
         _build(prompt, fragments, places, ids, offsets, chunk_length, comma_window, comma)
@@ -429,16 +431,41 @@ def _source_span(
     return first, max(first, last)
 
 
-def _tag_at(tags: Sequence[TagItem], position: int) -> TagItem | None:
-    for tag in tags:
-        if tag.span[0] <= position < tag.span[1]:
-            return tag
-    return None
+# Lone surrogates (from bytes that were not UTF-8, or a broken UTF-16 pair) are not text to the
+# tokenizer, which refuses the whole string; read them as U+FFFD, one character for one.
+_SURROGATES = re.compile("[\ud800-\udfff]")
 
 
-def _boundary(
-    index: int, reason: BoundaryReason, moved: int, before: Chunk, after: Chunk, tags: Sequence[TagItem]
-) -> Boundary:
+def _encodable(text: str) -> str:
+    return _SURROGATES.sub("\ufffd", text) if _SURROGATES.search(text) else text
+
+
+class _Tags:
+    """The prompt's tags found by position: by bisection when they come in source order without
+    overlapping (the usual case; a scan per boundary is quadratic on long prompts), else by a scan
+    for the first tag that holds the position."""
+
+    def __init__(self, tags: Sequence[TagItem]) -> None:
+        self.tags = tags
+        self.starts = [t.span[0] for t in tags]
+        self.ordered = all(a.span[1] <= b.span[0] for a, b in pairwise(tags))
+
+    def __bool__(self) -> bool:
+        return bool(self.tags)
+
+    def at(self, position: int) -> TagItem | None:
+        if self.ordered:
+            index = bisect_right(self.starts, position) - 1
+            candidates: Sequence[TagItem] = self.tags[index : index + 1] if index >= 0 else ()
+        else:
+            candidates = self.tags
+        for tag in candidates:
+            if tag.span[0] <= position < tag.span[1]:
+                return tag
+        return None
+
+
+def _boundary(index: int, reason: BoundaryReason, moved: int, before: Chunk, after: Chunk, tags: _Tags) -> Boundary:
     first = next((s for s in after.spans if s is not None), None)
     offset = first[0] if first is not None else None
     cut = None
@@ -446,12 +473,12 @@ def _boundary(
     if tags and reason == "full" and before.spans and after.spans:
         last_span, first_span = before.spans[-1], after.spans[0]
         if last_span is not None and first_span is not None:
-            left = _tag_at(tags, last_span[0])
-            if left is not None and left is _tag_at(tags, first_span[0]):
+            left = tags.at(last_span[0])
+            if left is not None and left is tags.at(first_span[0]):
                 cut = left
     if tags and reason == "comma":
         for span in after.spans[:moved]:
-            tag = _tag_at(tags, span[0]) if span is not None else None
+            tag = tags.at(span[0]) if span is not None else None
             if tag is not None and all(tag is not p for p in pushed):
                 pushed.append(tag)
     return Boundary(index, reason, moved, offset, cut, tuple(pushed))

@@ -11,13 +11,14 @@ tokenizers therefore agree on every prompt without ``!`` and may disagree on the
 
 from __future__ import annotations
 
+import re
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass, field
 from functools import cache
 from typing import Any, Literal
 
 from animagine_prompt.errors import UsageError
-from animagine_prompt.tokens._vocabulary import BOS, EOS, byte_symbols, clip_vocabulary
+from animagine_prompt.tokens._vocabulary import BOS, EOS, N_MERGES, byte_symbols, clip_vocabulary
 
 __all__ = ["KINDS", "ClipTokenizer", "TokenizedText", "load_tokenizer"]
 
@@ -25,6 +26,7 @@ Kind = Literal["clip_l", "clip_g"]
 #: ``(ids, offsets)`` of one text, as fresh lists
 RawEncoding = tuple[list[int], list[tuple[int, int]]]
 KINDS: tuple[str, ...] = ("clip_l", "clip_g")
+N_TOKENS = 512 + N_MERGES + 2  # byte symbols, the same closing a word, one per merge, BOS, EOS
 
 # CLIP's word pattern (the one transformers' CLIPTokenizer uses): special tokens, English
 # contractions, letter runs, single digits, runs of other non-space characters.
@@ -186,8 +188,14 @@ class ClipTokenizer:
         )
 
 
+# A lone surrogate (from a broken paste or a JSON escape) cannot cross into the Rust backend:
+# it becomes U+FFFD, one character for one, so offsets still point into the prompt.
+_SURROGATES = re.compile("[\ud800-\udfff]")
+
+
 def _raw_encoder(backend: Any) -> Callable[[list[str]], list[RawEncoding]]:
     def encode_raw(texts: list[str]) -> list[RawEncoding]:
+        texts = [_SURROGATES.sub("\ufffd", t) for t in texts]
         if len(texts) == 1:  # encode_batch's thread hand-off costs more than it saves on one text
             encodings = [backend.encode(texts[0], add_special_tokens=False)]
         else:
@@ -203,7 +211,6 @@ def _backend_encoder(
     def encode_batch(texts: list[str]) -> list[TokenizedText]:
         return [TokenizedText(tuple(ids), tuple(offsets)) for ids, offsets in encode_raw(texts)]
 
-    encode_batch.backend = backend  # type: ignore[attr-defined]
     return encode_batch
 
 
@@ -280,8 +287,51 @@ def load_tokenizer(kind: str = "clip_l") -> ClipTokenizer:
     return _load(kind)
 
 
+# Texts a process tokenizes in plain Python before it builds the ``tokenizers`` backend: a
+# one-prompt command never pays for the build, a bulk run pays it once and then runs at its speed.
+SMALL_RUN = 64
+
+
 @cache
 def _load(kind: str) -> ClipTokenizer:
+    from animagine_prompt.tokens._small_bpe import SmallBpe, readable
+
+    cut_bang = kind == "clip_g"
+    small: list[SmallBpe] = []
+    used = [0]
+
+    def encode_raw(texts: list[str]) -> list[RawEncoding]:
+        if used[0] < SMALL_RUN and all(readable(t, cut_bang) for t in texts):
+            used[0] += len(texts)
+            if not small:
+                small.append(SmallBpe())
+            return [small[0].encode(t) for t in texts]
+        used[0] = SMALL_RUN
+        return _backend(kind)[1](texts)
+
+    def encode_batch(texts: list[str]) -> list[TokenizedText]:
+        return [TokenizedText(tuple(ids), tuple(offsets)) for ids, offsets in encode_raw(texts)]
+
+    def id_to_token(token_id: int) -> str | None:
+        return _backend(kind)[0].id_to_token(token_id)
+
+    symbols = dict((symbol, i) for i, (_, symbol) in enumerate(byte_symbols()))
+    return ClipTokenizer(
+        name=kind,
+        bos_id=N_TOKENS - 2,
+        eos_id=N_TOKENS - 1,
+        pad_id=symbols["!"] if kind == "clip_g" else N_TOKENS - 1,
+        comma_id=256 + symbols[","],
+        model_max_length=77,
+        _encode_batch=encode_batch,
+        _id_to_token=id_to_token,
+        _encode_raw=encode_raw,
+    )
+
+
+@cache
+def _backend(kind: str) -> tuple[Any, Callable[[list[str]], list[RawEncoding]]]:
+    """The ``tokenizers`` backend of ``kind`` and its raw encoder, built on first need."""
     from tokenizers import AddedToken, Regex, Tokenizer, normalizers, pre_tokenizers
     from tokenizers.models import BPE
 
@@ -314,15 +364,4 @@ def _load(kind: str) -> ClipTokenizer:
     if kind == "clip_g":
         special.insert(0, AddedToken("!", normalized=False, special=True))
     backend.add_special_tokens(special)
-    encode_raw = _raw_encoder(backend)
-    return ClipTokenizer(
-        name=kind,
-        bos_id=vocab[BOS],
-        eos_id=vocab[EOS],
-        pad_id=vocab["!"] if kind == "clip_g" else vocab[EOS],
-        comma_id=vocab[",</w>"],
-        model_max_length=77,
-        _encode_batch=_backend_encoder(backend, encode_raw),
-        _id_to_token=backend.id_to_token,
-        _encode_raw=encode_raw,
-    )
+    return backend, _raw_encoder(backend)

@@ -40,6 +40,15 @@ def test_dry_run_of_a_batch_file(tmp_path, capsys):
         (["a", "--seeds", "3-1"], "runs backwards"),
         (["--batch", "/nonexistent/prompts.txt"], "no such batch file"),
         (["--from-image", "/nonexistent/a.png"], "no such file"),
+        (["a", "--steps", str(10**12)], "--steps: expected a whole number from 1 to 1000, got 1000000000000"),
+        (["a", "--size=-64x0"], "--size '-64x0': each side must be a whole number of pixels from 64 to 8192"),
+        (["a", "--size", "9" * 5000 + "x64"], "each side must be a whole number of pixels"),
+        (["a", "--size", "huge"], "unknown size 'huge'"),
+        (["a", "--sampler", "Eulr a"], "unknown sampler preset 'Eulr a'"),
+        (["a", "--style", "animee"], "animee"),
+        (["a", "--guidance", "1e9"], "--guidance: expected a number from 0 to 100"),
+        (["a", "--hires-strength", "2"], "--hires-strength"),
+        (["a", "--seed", str(2**64 - 1), "-n", "2"], "the last seed (--seed plus -n)"),
     ],
 )
 def test_usage_errors_exit_2(args, message, capsys):
@@ -89,3 +98,96 @@ def test_inspect_errors_exit_2(tmp_path, capsys):
     assert main(["inspect", str(plain)]) == 2
     assert "no generation settings" in capsys.readouterr().err
     assert main(["inspect", str(tmp_path / "missing.png")]) == 2
+
+
+def test_dry_run_checks_a_batch_item_as_a_real_run_would(tmp_path, capsys):
+    batch = tmp_path / "b.yaml"
+    batch.write_text("- 1girl\n- prompt: 1boy\n  sampler: Eulr a\n", encoding="utf-8")
+    assert main(["generate", "--batch", str(batch), "--dry-run"]) == 2
+    assert "unknown sampler preset 'Eulr a'" in capsys.readouterr().err
+
+
+def test_settings_errors_come_before_torch_is_imported(tmp_path):
+    import subprocess
+    import sys
+    from pathlib import Path
+
+    code = (
+        "import sys; from animagine_prompt.cli import main; "
+        "code = main(['generate', '1girl', '--size=-64x0', '--out', 'out']); "
+        "print(code, 'torch' in sys.modules)"
+    )
+    repo = str(Path(__file__).resolve().parents[2])
+    out = subprocess.run(
+        [sys.executable, "-c", code],
+        capture_output=True,
+        text=True,
+        cwd=tmp_path,
+        env={**__import__("os").environ, "PYTHONPATH": repo},
+    )
+    assert out.stdout.split() == ["2", "False"], out.stderr
+    assert not (tmp_path / "out").exists()
+
+
+def _failing_model(monkeypatch):
+    import animagine_prompt.cli.generate as generate
+    from animagine_prompt.errors import ModelNotFoundError
+
+    def no_model(args, device):
+        raise ModelNotFoundError("model 'x' not found")
+
+    monkeypatch.setattr(generate, "_ImageMaker", no_model)
+
+
+def test_nothing_is_written_before_the_model_loads(tmp_path, monkeypatch, capsys):
+    _failing_model(monkeypatch)
+    out = tmp_path / "out"
+    assert main(["generate", "1girl", "--seed", "1", "--out", str(out)]) == 2
+    assert "not found" in capsys.readouterr().err
+    assert not (out / "manifest.jsonl").exists()
+
+
+@pytest.mark.parametrize(
+    ("manifest", "message"),
+    [
+        (None, "the batch manifest is a folder"),
+        ('{"event": "planned", "key": "k", "seed": "seven"}\n', "the record's seed"),
+        ('{"event": "planned", "key": "k", "seed": 1.5}\n', "the record's seed"),
+        ("[[[[" * 100_000 + "\n", "manifest"),
+        ('{"key": "k", "seed": 1' + "0" * 5000 + "}\n", "manifest"),
+    ],
+)
+def test_a_bad_manifest_is_refused_before_the_model_loads(tmp_path, monkeypatch, capsys, manifest, message):
+    import animagine_prompt.cli.generate as generate
+
+    def unexpected(args, device):
+        raise AssertionError("the model was loaded")
+
+    monkeypatch.setattr(generate, "_ImageMaker", unexpected)
+    out = tmp_path / "out"
+    out.mkdir()
+    if manifest is None:
+        (out / "manifest.jsonl").mkdir()
+    else:
+        (out / "manifest.jsonl").write_text(manifest, encoding="utf-8")
+    assert main(["generate", "1girl", "--seed", "1", "--out", str(out)]) == 2
+    err = capsys.readouterr().err
+    assert err.startswith("error: ") and message in err and "Traceback" not in err
+
+
+def test_a_local_model_keeps_its_own_vae(tmp_path):
+    import argparse
+
+    from animagine_prompt.cli.generate import _vae, add_arguments
+
+    parser = argparse.ArgumentParser()
+    add_arguments(parser)
+    folder = tmp_path / "my-model"
+    folder.mkdir()
+    single = tmp_path / "model.safetensors"
+    single.write_bytes(b"")
+    assert _vae(parser.parse_args(["a", "--model", str(folder)])) == "none"
+    assert _vae(parser.parse_args(["a", "--model", str(single)])) == "none"
+    assert _vae(parser.parse_args(["a", "--model", str(folder), "--vae", "org/vae"])) == "org/vae"
+    assert _vae(parser.parse_args(["a"])) == "madebyollin/sdxl-vae-fp16-fix"
+    assert _vae(parser.parse_args(["a", "--model", "org/some-hub-model"])) == "madebyollin/sdxl-vae-fp16-fix"

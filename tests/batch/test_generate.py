@@ -178,7 +178,16 @@ def test_accelerate_two_processes_split_four_images_and_match_one_process(model,
 
     single = tmp_path / "single"
     result = subprocess.run(
-        [sys.executable, "-m", "animagine_prompt", "generate", "1girl, smile", "--seeds", "1-4", *common(model, single)],  # noqa: E501
+        [
+            sys.executable,
+            "-m",
+            "animagine_prompt",
+            "generate",
+            "1girl, smile",
+            "--seeds",
+            "1-4",
+            *common(model, single),
+        ],  # noqa: E501
         env=env(),
         capture_output=True,
         text=True,
@@ -192,3 +201,14 @@ def test_accelerate_two_processes_split_four_images_and_match_one_process(model,
         # CPU kernels round differently from run to run under a process group: allow one level
         # in a handful of pixels, nothing more
         assert np.abs(a - b).max() <= 1 and (a != b).mean() < 0.001, name
+
+
+def test_library_bars_and_notices_stay_out_unless_verbose(model, tmp_path):
+    out = tmp_path / "out"
+    command = [sys.executable, "-m", "animagine_prompt", "generate", "1girl", "--seed", "1", *common(model, out)]
+    quiet = subprocess.run(command, env=env(), capture_output=True, text=True, timeout=240)
+    assert quiet.returncode == 0, quiet.stderr
+    assert quiet.stderr.splitlines() == [f"1 images in {out} (1 made now, 0 already there)"]
+    loud = subprocess.run([*command, "--verbose"], env=env(), capture_output=True, text=True, timeout=240)
+    assert loud.returncode == 0, loud.stderr
+    assert "Loading pipeline components" in loud.stderr

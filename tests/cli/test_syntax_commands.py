@@ -36,3 +36,28 @@ def test_console_script_runs():
         check=True,
     )
     assert out.stdout.strip() == "(a:1.1025), (b:0.9524)"
+
+
+def test_parse_table_shows_tags_and_both_sides_of_a_schedule(capsys):
+    assert main(["parse", "1girl, (green hair:1.2), [day:night:0.5], [cat|dog], [hat:5]"]) == 0
+    out = capsys.readouterr().out
+    assert "tags" in out and "green hair" in out and "1.2" in out
+    assert "schedule: 'day' until 50% of the steps, then 'night'" in out
+    assert "alternation: 'cat' | 'dog'" in out
+    assert "schedule: (nothing) until step 5, then 'hat'" in out
+
+
+def test_parse_json_lists_schedules(capsys):
+    assert main(["parse", "--json", "[a:(b:1.2):3]"]) == 0
+    (schedule,) = json.loads(capsys.readouterr().out)["schedules"]
+    assert (schedule["before"], schedule["after"], schedule["when"]) == ("a", "(b:1.2)", "3")
+
+
+def test_a_bad_flag_shows_the_subcommand_usage(capsys):
+    import pytest
+
+    with pytest.raises(SystemExit) as exit_info:
+        main(["lint", "--bogus", "1girl"])
+    assert exit_info.value.code == 2
+    err = capsys.readouterr().err
+    assert err.startswith("usage: animagine-prompt lint") and "unrecognized arguments: --bogus" in err

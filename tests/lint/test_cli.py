@@ -123,7 +123,9 @@ def test_explain_and_rules(capsys: pytest.CaptureFixture[str]) -> None:
     assert main(["rules", "T001"]) == 0
     assert capsys.readouterr().out == page
     assert main(["rules", "--format", "json"]) == 0
-    assert len(json.loads(capsys.readouterr().out)) == 28
+    from animagine_prompt.lint.rules import CODES
+
+    assert len(json.loads(capsys.readouterr().out)) == len(CODES)
     assert main(["rules"]) == 0
     assert capsys.readouterr().out.splitlines()[0].startswith("K001  tag-split-across-chunks")
     assert main(["rules", "X1"]) == 2
@@ -310,3 +312,20 @@ def test_presets_load_only_when_a_rule_needs_them(
     assert main([*args, "--ignore", "P001"]) == 0  # the broken file is never read
     assert main(args) == 2
     assert "broken.yaml" in capsys.readouterr().err
+
+
+def test_full_report_shows_a_window_of_a_long_line(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "long.txt"
+    path.write_text(", ".join(["1girl,, smile"] * 3000) + "\n", encoding="utf-8")  # 45 KB, 3000 empty items
+    main(["lint", "--select", "S101", str(path)])
+    out = capsys.readouterr().out
+    assert out.count("S101 warning") == 3000
+    assert len(out) < 3000 * 500  # each finding shows about 100 characters of its line, not 45,000
+    first = out.split("\n\n")[0].splitlines()
+    assert first[1] == " 1 | 1girl,, smile, 1girl,, smile, 1girl,, smile, 1g…"
+    assert first[2] == "   |      ^^"
+    assert first[3] == "   = safe fix: remove the empty item: 1girl, smile, 1girl,, smile, 1girl,, smile, 1g…"
+    middle = out.split("\n\n")[1500].splitlines()
+    assert middle[1].startswith(" 1 | …") and middle[1].endswith("…")
+    caret = middle[2].index("^")
+    assert caret == len(" 1 | …") + 40 and middle[1][caret : caret + 2] == ",,"

@@ -195,3 +195,63 @@ def test_write_atomic_keeps_mode_and_leaves_no_temp_file(tmp_path: Path) -> None
 def test_txt_rewrite_keeps_other_lines_and_crlf() -> None:
     source = Source.parse_txt("a, , b\r\nkeep  this\r\n", path="p.txt")
     assert source.rewrite({0: ("a, b", None)}) == "a, b\r\nkeep  this\r\n"
+
+
+def _places(path: Path, capsys: pytest.CaptureFixture[str]) -> list[str]:
+    main(["lint", "--format", "concise", "--select", "S001,S101", str(path)])
+    return [line.split(": ")[0].split(":", 1)[1] for line in capsys.readouterr().out.splitlines() if ": S" in line]
+
+
+def test_yaml_block_findings_point_at_their_own_lines(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text(
+        '- prompt: |-\n    1girl, smile,\n    green hair,, (oops\n  negative_prompt: "lowres,\\n bad,, hands"\n'
+        "- prompt: >\n    folded,, one\n    two,, three\n- '日本, it''s,, fine'\n",
+        encoding="utf-8",
+    )
+    assert _places(path, capsys) == ["3:15", "3:18", "4:34", "6:11", "7:8", "8:13"]
+
+
+def test_json_escapes_keep_columns(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('[{"prompt": "1girl,\\n green hair,, (oops",\n  "negative_prompt": "l\\u00e9,, x"}]\n')
+    assert _places(path, capsys) == ["1:33", "1:36", "2:30"]
+
+
+def test_fix_keeps_a_yaml_block_a_block(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("- prompt: |-\n    1girl,, smile,\n    green hair\n  steps: 28\n- |\n  a,, b\n", encoding="utf-8")
+    assert main(["lint", "--fix", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == (
+        "- prompt: |-\n    1girl, smile,\n    green hair\n  steps: 28\n- |\n  a, b\n"
+    )
+
+
+def test_fix_keeps_quotes_and_is_read_back(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("- 'it''s,, fine'\n- \"tab\\t,, x\"\n- plain,, (a)\n", encoding="utf-8")
+    assert main(["lint", "--fix", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == "- 'it''s, fine'\n- \"tab\\t, x\"\n- plain, (a)\n"
+
+
+def test_a_fix_that_needs_escaping_in_json_stays_valid_json(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text('["a, b"]\n', encoding="utf-8")
+    (source,) = read_sources([str(path)])
+    new = source.rewrite({0: ('say "hi" \\(x\\)', None)})
+    assert json.loads(new) == ['say "hi" \\(x\\)']
+
+
+def test_jsonl_files_are_linted_and_fixed_in_place(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text('"1girl,, smile"\n\n{"prompt": "a\\\\nb,, c", "negative_prompt": "x,, y", "steps": 28}\n')
+    assert _places(path, capsys) == ["1:7", "3:18", "3:46"]
+    assert main(["lint", "--fix", str(path)]) == 0
+    assert path.read_text() == '"1girl, smile"\n\n{"prompt": "a\\\\nb, c", "negative_prompt": "x, y", "steps": 28}\n'
+
+
+def test_jsonl_errors_name_the_line(tmp_path: Path) -> None:
+    path = tmp_path / "batch.jsonl"
+    path.write_text('"a"\n"b", "c"\n')
+    with pytest.raises(InputError, match=r"batch.jsonl:2: invalid JSON"):
+        read_sources([str(path)])

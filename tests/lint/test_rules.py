@@ -51,6 +51,13 @@ def test_rule_case(code: str, case: dict, tmp_path: Path) -> None:
         assert len(found) == case["count"]
     if "span" in case:
         assert found[0].span == tuple(case["span"])
+    if "severity" in case:
+        assert [f.severity.value for f in found] == [case["severity"]] * len(found)
+    if "message" in case:
+        # the message quotes the prompt exactly as it is typed
+        assert case["message"] in found[0].message, found[0].message
+    if case.get("no_fix"):
+        assert [f.fix for f in found] == [None] * len(found)
     if "fix" in case:
         unsafe = bool(case.get("unsafe"))
         if unsafe:

@@ -32,9 +32,7 @@ def test_a1111_braces_are_literal():
 
 def test_convert_novelai_to_a1111_keeps_weights():
     assert convert("{{a}}", "novelai", "a1111").text == "(a:1.1025)"
-    assert convert("{a}, hu tao (genshin impact)", "novelai", "a1111").text == (
-        "(a:1.05), hu tao \\(genshin impact\\)"
-    )
+    assert convert("{a}, hu tao (genshin impact)", "novelai", "a1111").text == ("(a:1.05), hu tao \\(genshin impact\\)")
 
 
 def test_convert_a1111_to_novelai_reports_approximations_and_missing_constructs():

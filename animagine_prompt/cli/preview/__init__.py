@@ -41,20 +41,8 @@ _EXPORTS: dict[str, str] = {
     "read_theme_file": "._theme",
 }
 
-__all__ = [
-    "HELP",
-    "STYLES",
-    "ChunkBar",
-    "DiagnosticList",
-    "PreviewView",
-    "TagFlow",
-    "TagTable",
-    "WeightLegend",
-    "add_arguments",
-    "preview_theme",
-    "read_theme_file",
-    "run",
-]
+if not TYPE_CHECKING:  # type checkers read the imports below instead
+    __all__ = sorted(_EXPORTS)
 
 
 __getattr__, __dir__ = lazy_exports(globals(), _EXPORTS)

@@ -7,9 +7,11 @@ resolved to colours by the terminal theme in the command line, so this module ne
 from __future__ import annotations
 
 from collections.abc import Iterator
+from typing import Any
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._report import Entry, Report
+from animagine_prompt.lint._scalars import line_bounds
 
 __all__ = ["Segment", "render", "segments", "summary_segments"]
 
@@ -21,14 +23,41 @@ def _plural(n: int, word: str) -> str:
     return f"{n} {word}" if n == 1 else f"{n} {word}s"
 
 
+#: Lines longer than this are shown as a window around the finding, not whole: a 40 KB prompt
+#: line with a thousand findings would otherwise be printed a thousand times.
+MAX_SHOWN = 120
+#: Characters of context kept on each side of the finding in such a window.
+CONTEXT = 40
+_MORE = "…"
+
+
+def _window(line_start: int, line_end: int, start: int, end: int) -> tuple[int, int]:
+    """The part of the line ``[line_start, line_end)`` shown for a finding at ``[start, end)``."""
+    if line_end - line_start <= MAX_SHOWN:
+        return line_start, line_end
+    end = min(max(end, start), start + MAX_SHOWN - 2 * CONTEXT)  # a long span is shown cut
+    return max(line_start, start - CONTEXT), min(line_end, end + CONTEXT)
+
+
+def _fixed(text: str, fix: Any, shown: tuple[int, int]) -> str:
+    """The shown part of the text with the fix made (only that part is rebuilt)."""
+    fix_start, fix_end = fix.span
+    first, last = min(shown[0], fix_start), max(shown[1], fix_end)
+    piece = text[fix_start:fix_end]
+    for edit in sorted(fix.edits, key=lambda e: e.start, reverse=True):
+        piece = piece[: edit.start - fix_start] + edit.content + piece[edit.end - fix_start :]
+    return text[first:fix_start] + piece + text[fix_end:last]
+
+
 def entry_segments(entry: Entry) -> Iterator[Segment]:
-    """One finding: header, source line, carets, fix."""
+    """One finding: header, source line (a window of a long one), carets, fix."""
     finding = entry.finding
     start, end = finding.span
     text = entry.text
-    line_start = text.rfind("\n", 0, start) + 1
-    line_end = text.find("\n", start)
-    line_end = len(text) if line_end < 0 else line_end
+    line_start, line_end = line_bounds(text, start)
+    shown_start, shown_end = _window(line_start, line_end, start, end)
+    before = _MORE if shown_start > line_start else ""
+    after = _MORE if shown_end < line_end else ""
     line, _ = entry.start_position
     field = " (negative prompt)" if finding.field == "negative_prompt" else ""
     yield f"{entry.where}{field}: ", "lint.path"
@@ -38,18 +67,17 @@ def entry_segments(entry: Entry) -> Iterator[Segment]:
     yield (f" [{finding.name}]" if finding.name else "") + "\n", "lint.dim"
     gutter = " " * len(str(line))
     yield f" {line} | ", "lint.gutter"
-    yield f"{text[line_start:line_end]}\n", ""
+    yield f"{before}{text[shown_start:shown_end]}{after}\n", ""
     yield f" {gutter} | ", "lint.gutter"
-    width = max(1, min(end, line_end) - start)
-    yield " " * (start - line_start) + "^" * width + "\n", f"lint.{finding.severity.value}"
+    width = max(1, min(end, shown_end) - start)
+    yield " " * (len(before) + start - shown_start) + "^" * width + "\n", f"lint.{finding.severity.value}"
     if finding.fix is not None:
-        fixed = finding.fix.apply(text)
-        delta = len(fixed) - len(text)
-        fixed_end = fixed.find("\n", finding.fix.span[1] + max(delta, 0))
-        after = fixed[fixed.rfind("\n", 0, min(line_start, len(fixed))) + 1 : None if fixed_end < 0 else fixed_end]
+        fixed = _fixed(text, finding.fix, (shown_start, shown_end)).split("\n")[0]
+        if before or after:
+            fixed = f"{before}{fixed}{after}"
         yield f" {gutter} = ", "lint.gutter"
         yield f"{finding.fix.applicability.value} fix: {finding.fix.title}", "lint.fix"
-        yield f": {after}\n" if after.strip() else " (leaves the prompt empty)\n", ""
+        yield f": {fixed}\n" if fixed.strip(" " + _MORE) else " (leaves the prompt empty)\n", ""
     yield "\n", ""
 
 

@@ -7,7 +7,11 @@ from typing import Any
 
 from animagine_prompt.lint._fix import Edit
 
-__all__ = ["balanced", "has_inner_brackets", "item_key", "removal"]
+__all__ = ["BLOCK_WEIGHTS", "balanced", "has_inner_brackets", "item_key", "removal"]
+
+#: A field after a LoRA's weight that the LoRA Block Weight extension reads: a list of three or
+#: more block weights (R, U and X pick random ones) or a preset name such as ALL, MIDD or OUTS.
+BLOCK_WEIGHTS = re.compile(r"(?:[-+]?[\d.]+|[RUX])(?:\s*,\s*(?:[-+]?[\d.]+|[RUX])){2,}|[A-Z][A-Z0-9_]*")
 
 
 def item_key(text: str) -> str:

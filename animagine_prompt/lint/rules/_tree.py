@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
+from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 
 from animagine_prompt.syntax import Alternate, Group, Leaf, Node, Schedule
@@ -115,17 +115,16 @@ def is_blank(nodes: tuple[Node, ...]) -> bool:
     return all(isinstance(n, Leaf) and n.kind in ("text", "newline") and not n.raw.strip() for n in nodes)
 
 
-def commas(tree: object) -> list[int]:
-    """Source offsets of the separating commas (those in text, not in escapes or extra networks).
+def commas(leaves: Iterable[object]) -> list[int]:
+    """Source offsets of the separating commas (those in text, not in escapes or extra networks),
+    given the tree's leaves in source order.
 
-    >>> from animagine_prompt.syntax import parse
-    >>> commas(parse("a, (b,c), <lora:x:1>").tree)
+    >>> from animagine_prompt.syntax import iter_leaves, parse
+    >>> commas(iter_leaves(parse("a, (b,c), <lora:x:1>").tree))
     [1, 5, 8]
     """
-    from animagine_prompt.syntax import iter_leaves
-
     out: list[int] = []
-    for leaf in iter_leaves(tree):  # type: ignore[arg-type]
+    for leaf in leaves:
         if isinstance(leaf, Leaf) and leaf.kind in ("text", "comma") and leaf.span is not None:
             out.extend(leaf.span[0] + i for i, ch in enumerate(leaf.raw) if ch == ",")
     return out

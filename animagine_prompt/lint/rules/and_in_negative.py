@@ -24,6 +24,10 @@ class AndInNegative(Rule):
     ```text
     Negative prompt: lowres AND bad anatomy
     ```
+    Reports:
+
+    - negative `AND`: AND has no effect in a negative prompt: separate the parts with commas
+
     Use instead:
     ```text
     Negative prompt: lowres, bad anatomy

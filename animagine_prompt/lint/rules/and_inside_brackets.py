@@ -19,6 +19,10 @@ class AndInsideBrackets(ParserRule):
     ```text
     (a cat AND a dog:1.2)
     ```
+    Reports:
+
+    - `AND`: AND inside brackets is read as the word 'AND', not as a sub-prompt split: move it outside the brackets
+
     Use instead:
     ```text
     (a cat:1.2) AND (a dog:1.2)

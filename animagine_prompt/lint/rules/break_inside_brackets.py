@@ -24,6 +24,10 @@ class BreakInsideBrackets(Rule):
     ```text
     1girl, (green hair BREAK blue eyes:1.2)
     ```
+    Reports:
+
+    - `BREAK`: BREAK inside brackets: close the group before BREAK and reopen it after
+
     Use instead:
     ```text
     1girl, (green hair:1.2) BREAK (blue eyes:1.2)

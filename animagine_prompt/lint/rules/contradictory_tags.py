@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 _GROUPS = ("2girls", "3girls", "4girls", "5girls", "6+girls", "multiple_girls")
@@ -33,9 +34,9 @@ CONTRADICTIONS: frozenset[frozenset[str]] = frozenset(
     )
 )
 
+# Each tag's partners in sorted order: iterating the frozenset would follow the hash seed.
 _PARTNERS: dict[str, tuple[str, ...]] = {}
-for _pair in CONTRADICTIONS:
-    _a, _b = sorted(_pair)
+for _a, _b in sorted(tuple(sorted(pair)) for pair in CONTRADICTIONS):
     _PARTNERS[_a] = (*_PARTNERS.get(_a, ()), _b)
     _PARTNERS[_b] = (*_PARTNERS.get(_b, ()), _a)
 
@@ -56,6 +57,11 @@ class ContradictoryTags(Rule):
     ```text
     1girl, solo, 2girls, long hair, short hair
     ```
+    Reports:
+
+    - `2girls`: '2girls' contradicts '1girl': keep the one that describes the image
+    - `short hair`: 'short hair' contradicts 'long hair': keep the one that describes the image
+
     Use instead:
     ```text
     2girls, long hair
@@ -71,14 +77,15 @@ class ContradictoryTags(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report each item that contradicts an earlier one."""
-        seen: dict[str, str] = {}
-        for item, key in zip(ctx.tags, ctx.keys, strict=True):
-            for other in _PARTNERS.get(key, ()):
-                if other in seen:
-                    yield self.finding(
-                        ctx,
-                        f"{item.text!r} contradicts {seen[other]!r}: keep the one that describes the image",
-                        item.span,
-                    )
-                    break
-            seen.setdefault(key, item.text)
+        # Each key's first item and its position: the partner named is the earliest in the prompt.
+        seen: dict[str, tuple[int, str]] = {}
+        for position, (item, key) in enumerate(zip(ctx.tags, ctx.keys, strict=True)):
+            earlier = [seen[other] for other in _PARTNERS.get(key, ()) if other in seen]
+            if earlier:
+                partner = min(earlier)[1]
+                yield self.finding(
+                    ctx,
+                    f"{quoted(item.text)} contradicts {quoted(partner)}: keep the one that describes the image",
+                    item.span,
+                )
+            seen.setdefault(key, (position, item.text))

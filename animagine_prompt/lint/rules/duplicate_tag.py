@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.lint.rules._items import removal
 
@@ -15,7 +17,9 @@ class DuplicateTag(Rule):
 
     ## What it does
     Reports an item whose tag (compared in Danbooru form: case, spaces and underscores folded)
-    already appears in the same prompt.
+    already appears in the same part of the prompt. A repeat in another part (after `BREAK` or
+    `AND`) is only information: with Regional Prompter or composable diffusion each part
+    describes its own region or subject, and repeating a tag there is deliberate.
 
     ## Why it matters
     The repeat costs tokens and quietly strengthens the tag; when the two copies have different
@@ -25,6 +29,10 @@ class DuplicateTag(Rule):
     ```text
     1girl, green hair, smile, (green hair:1.2)
     ```
+    Reports:
+
+    - `(green hair:1.2)`: 'green hair' appears more than once: keep one
+
     Use instead:
     ```text
     1girl, smile, (green hair:1.2)
@@ -32,7 +40,8 @@ class DuplicateTag(Rule):
 
     ## Fix safety
     The fix removes the copy with the lower weight (the later one when they are equal). It is
-    safe when both copies are written the same way, unsafe otherwise.
+    safe when both copies are written the same way, unsafe otherwise. A repeat in another part
+    has no fix.
     """
 
     code = "T005"
@@ -41,13 +50,23 @@ class DuplicateTag(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the later copy of each repeated item."""
-        first: dict[str, object] = {}
-        for item, key in zip(ctx.tags, ctx.keys, strict=True):
+        first: dict[tuple[int, str], object] = {}
+        elsewhere: dict[str, int] = {}
+        for item, key, region in zip(ctx.tags, ctx.keys, ctx.regions, strict=True):
             if not key:
                 continue
-            earlier = first.get(key)
+            earlier = first.get((region, key))
             if earlier is None:
-                first[key] = item
+                first[(region, key)] = item
+                if key in elsewhere:
+                    yield self.finding(
+                        ctx,
+                        f"{quoted(item.text)} is also in part {elsewhere[key] + 1} of the prompt (parts are split "
+                        "by BREAK and AND): fine when each part describes its own subject, else keep one",
+                        item.span,
+                        severity=Severity.INFO,
+                    )
+                elsewhere.setdefault(key, region)
                 continue
             weaker = item if item.weight <= earlier.weight else earlier  # type: ignore[attr-defined]
             edit = removal(ctx.text, weaker)
@@ -60,5 +79,5 @@ class DuplicateTag(Rule):
                     Applicability.SAFE if same else Applicability.UNSAFE,
                 )
             if weaker is earlier:
-                first[key] = item
-            yield self.finding(ctx, f"{item.text!r} appears more than once: keep one", item.span, fix)
+                first[(region, key)] = item
+            yield self.finding(ctx, f"{quoted(item.text)} appears more than once: keep one", item.span, fix)

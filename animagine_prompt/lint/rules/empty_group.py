@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.lint.rules._tree import is_blank, multiplier
 from animagine_prompt.syntax import Group
@@ -25,6 +26,10 @@ class EmptyGroup(Rule):
     ```text
     1girl, (), smile
     ```
+    Reports:
+
+    - `()`: empty group '()' has no effect: remove it
+
     Use instead:
     ```text
     1girl, smile
@@ -49,5 +54,5 @@ class EmptyGroup(Rule):
                 continue
             fix = Fix("remove the empty group", (Edit.delete(*node.span),))
             yield self.finding(
-                ctx, f"empty group {ctx.text[slice(*node.span)]!r} has no effect: remove it", node.span, fix
+                ctx, f"empty group {quoted(ctx.text[slice(*node.span)])} has no effect: remove it", node.span, fix
             )

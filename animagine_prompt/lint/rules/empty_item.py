@@ -7,7 +7,6 @@ from collections.abc import Iterator
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._tree import commas
 
 
 class EmptyItem(Rule):
@@ -24,6 +23,11 @@ class EmptyItem(Rule):
     ```text
     1girl, , green hair,, smile
     ```
+    Reports:
+
+    - `, ,`: empty item between separators: remove the extra comma
+    - `,,`: empty item between separators: remove the extra comma
+
     Use instead:
     ```text
     1girl, green hair, smile
@@ -41,7 +45,7 @@ class EmptyItem(Rule):
         """Report commas with only whitespace before them, back to the previous comma or the start."""
         text = ctx.text
         previous: int | None = None  # end of the previous comma
-        for start in commas(ctx.prompt.tree):
+        for start in ctx.commas:
             end = start + 1
             if not text[0 if previous is None else previous : start].strip():
                 if previous is None:

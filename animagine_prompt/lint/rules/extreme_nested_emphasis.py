@@ -25,6 +25,11 @@ class ExtremeNestedEmphasis(Rule):
     ```text
     1girl, (((((((((green hair)))))))))
     ```
+    Reports:
+
+    - `(((((((((green hair)))))))))`: nested brackets multiply to weight 2.14: write one weight instead, such as
+      (tag:1.4)
+
     Use instead:
     ```text
     1girl, (green hair:1.4)

@@ -19,6 +19,11 @@ class MalformedSchedule(ParserRule):
     ```text
     1girl, [red hair:blue hair:green hair:10]
     ```
+    Reports:
+
+    - `[red hair:blue hair:green hair:10]`: this schedule does not parse and is read as text: write [to:when],
+      [from:to:when] or [from::when], with no '|' and at most two ':' before the number
+
     Use instead:
     ```text
     1girl, [red hair:blue hair:10]

@@ -8,6 +8,7 @@ from typing import Any
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Option, Rule
 
 #: Danbooru categories of content tags (general, artist, copyright, character): a preset that
@@ -137,6 +138,11 @@ class MisplacedQualityTag(Rule):
     masterpiece, worst quality, 1girl
     Negative prompt: masterpiece, lowres
     ```
+    Reports:
+
+    - `worst quality`: quality tag 'worst quality' is in the prompt; it belongs in the negative prompt
+    - negative `masterpiece`: quality tag 'masterpiece' is in the negative prompt; it belongs in the prompt
+
     Use instead:
     ```text
     masterpiece, 1girl
@@ -170,7 +176,7 @@ class MisplacedQualityTag(Rule):
                     where = "the prompt; it belongs in the negative prompt"
                 else:
                     continue
-                yield self.finding(ctx, f"quality tag {item.text!r} is in {where}", item.span)
+                yield self.finding(ctx, f"quality tag {quoted(item.text)} is in {where}", item.span)
             elif self.config["presets"] and _needs_presets(match):
                 tags = ctx.resources.memo("preset-quality-tags", lambda: _preset_quality_tags(ctx.resources, db))
                 side = tags.side(key)
@@ -180,8 +186,8 @@ class MisplacedQualityTag(Rule):
                 place = "prompt" if side == "prompt" else "negative prompt"
                 finding = self.finding(
                     ctx,
-                    f"quality tag {item.text!r} is in the {'negative prompt' if ctx.negative else 'prompt'}; "
-                    f"the {preset!r} quality preset puts it in the {place}",
+                    f"quality tag {quoted(item.text)} is in the {'negative prompt' if ctx.negative else 'prompt'}; "
+                    f"the {quoted(preset)} quality preset puts it in the {place}",
                     item.span,
                 )
                 # A preset's word is weaker evidence than the model card's own modifiers:

@@ -1,39 +1,56 @@
-"""S103: two tags written without a comma between them."""
+"""S103: tags written without a comma between them, or words without a space."""
 
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 
+from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted, quoted_list
 from animagine_prompt.lint._rule import Finding, Rule
 
 _COUNT = re.compile(r"^(?:\d\+?(?:girl|boy|other)s?|solo)$")
+# A run of letters and digits that may hide several words (`8kwallpaper`, `uglylongbody`).
+_RUN = re.compile(r"[a-z0-9]{8,30}")
+_RESOLUTION = re.compile(r"\d+k")
 
 
 class MissingSeparator(Rule):
     """Missing separator: `green hair blue eyes` is two tags run together.
 
     ## What it does
-    Reports an item that is not a tag but splits into two known tags at a space, where each
-    part has at least two words or is a subject count such as `1girl` or `solo`.
+    Reports an item that is not a tag but is several tags run together:
+    - split at a space into two known tags, where each part has at least two words or is a
+      subject count such as `1girl` or `solo` (`green hair blue eyes`);
+    - split at spaces into up to four known tags, or three and an ordinary word, where at
+      least two tags are not English words (`highres absurdres detailed`: sentences that mention one tag are prose);
+    - one unknown run of letters that reads as three words or tags, or as a resolution and a
+      word (`uglylongbody`, `8kwallpaper`): information, as it may also be a name. Two words
+      are not enough: `easynegative` is an embedding, `artstation` a website.
 
     ## Why it matters
-    Without the comma the model reads one long phrase; the two tags it was trained on are
-    weaker, and the phrase may bind the wrong attributes together.
+    Without the comma the model reads one long phrase; the tags it was trained on are weaker,
+    and the phrase may bind the wrong attributes together. A run of letters without spaces is
+    read as unrelated word pieces.
 
     ## Example
     ```text
     1girl, green hair blue eyes, smile
     ```
+    Reports:
+
+    - `green hair blue eyes`: 'green hair' and 'blue eyes' are run together: separate them with commas
+
     Use instead:
     ```text
     1girl, green hair, blue eyes, smile
     ```
 
     ## Fix safety
-    The fix inserts a comma. It is unsafe: the phrase may be deliberate prose.
+    The fix inserts commas between the tags. It is unsafe: the phrase may be deliberate prose.
+    A run of letters has no fix: only the author knows whether spaces or commas belong there.
     """
 
     code = "S103"
@@ -42,30 +59,113 @@ class MissingSeparator(Rule):
     fix_availability = FixAvailability.SOMETIMES
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        """Report items that are two known multi-word tags joined by a space."""
+        """Report items that are known tags joined by spaces, or words joined without them."""
+        from animagine_prompt.tags import is_english_word, is_prose
+
         db = ctx.database
+
+        def known(text: str) -> bool:
+            return ctx.category_of(text) is not None
+
         for item, plain in zip(ctx.tags, ctx.plain, strict=True):
             if not plain:
                 continue
             words = item.text.split(" ")
-            if len(words) < 2 or len(words) > 8 or db.category_of(item.text) is not None:
+            start, end = item.text_span
+            in_place = ctx.text[start:end] == item.text
+            if len(words) == 1:
+                key = item.text.lower()
+                if _RUN.fullmatch(key) and not is_english_word(key) and db.lookup(item.text) is None:
+                    pieces = _pieces(key, lambda p: is_english_word(p) or known(p) or bool(_RESOLUTION.fullmatch(p)))
+                    if pieces and (len(pieces) == 3 or any(_RESOLUTION.fullmatch(p) for p in pieces)):
+                        yield self.finding(
+                            ctx,
+                            f"{quoted(item.text)} reads as {quoted(' '.join(pieces))} run together: "
+                            "separate the words with spaces, or the tags with commas",
+                            (start, end),
+                            severity=Severity.INFO,
+                        )
                 continue
-            for cut in range(1, len(words)):
-                left, right = " ".join(words[:cut]), " ".join(words[cut:])
-                if not (_strong(left) and _strong(right)):
-                    continue
-                if db.category_of(left) is None or db.category_of(right) is None:
-                    continue
-                start, end = item.text_span
-                fix = None
-                if ctx.text[start:end] == item.text:
-                    at = start + len(left)
-                    fix = Fix("insert a comma", (Edit(at, at, ","),), Applicability.UNSAFE)
-                yield self.finding(
-                    ctx, f"{left!r} and {right!r} are two tags: separate them with a comma", (start, end), fix
-                )
-                break
+            if len(words) > 8 or known(item.text):
+                continue
+            parts = _two_strong(words, known)
+            # Two tags that are not English need two words that are not: counted before the search.
+            if parts is None and sum(not is_english_word(w) for w in words) >= 2:
+                parts = _tags_and_words(words, known, is_prose)
+            if parts is None:
+                continue
+            fix = None
+            if in_place:
+                cuts, at = [], start
+                for part in parts[:-1]:
+                    at += len(part)
+                    cuts.append(Edit(at, at, ","))
+                    at += 1
+                fix = Fix("insert commas" if len(parts) > 2 else "insert a comma", tuple(cuts), Applicability.UNSAFE)
+            yield self.finding(
+                ctx,
+                f"{quoted_list(parts)} are run together: separate them with commas",
+                (start, end),
+                fix,
+            )
+
+
+def _two_strong(words: list[str], known: Callable[[str], bool]) -> list[str] | None:
+    """Two known tags of two or more words each (or subject counts), split at one space."""
+    for cut in range(1, len(words)):
+        left, right = " ".join(words[:cut]), " ".join(words[cut:])
+        if _strong(left) and _strong(right) and known(left) and known(right):
+            return [left, right]
+    return None
 
 
 def _strong(part: str) -> bool:
     return " " in part or bool(_COUNT.match(part))
+
+
+def _tags_and_words(words: list[str], known: Callable[[str], bool], prose: Callable[[str], bool]) -> list[str] | None:
+    """The fewest parts (at most four), each a known tag or, once, an ordinary word, with at least
+    two tags that are not prose."""
+    from animagine_prompt.tags import is_english_word
+
+    n = len(words)
+    # best[i]: (parts, -tags, split) for words[:i]
+    best: list[tuple[int, int, list[str]] | None] = [(0, 0, [])] + [None] * n
+    for j in range(1, n + 1):
+        for i in range(j):
+            prev = best[i]
+            if prev is None:
+                continue
+            part = " ".join(words[i:j])
+            tag = known(part)
+            if not tag and not (j == i + 1 and is_english_word(part)):
+                continue
+            cand = (prev[0] + 1, prev[1] - tag, [*prev[2], part])
+            if best[j] is None or cand[:2] < best[j][:2]:  # type: ignore[index]
+                best[j] = cand
+    done = best[n]
+    # A phrase of many parts, or with several non-tag words, is a sentence, not a tag list.
+    if done is None or len(done[2]) > 4 or len(done[2]) + done[1] > 1:
+        return None
+    if sum(known(p) and not prose(p) for p in done[2]) < 2:
+        return None
+    return done[2]
+
+
+def _pieces(run: str, word: Callable[[str], bool]) -> list[str] | None:
+    """``run`` cut into the fewest pieces (two or three) that are words: three characters or
+    more, or a resolution (`8k`)."""
+    n = len(run)
+    best: list[list[str] | None] = [[]] + [None] * n
+    for j in range(2, n + 1):
+        for i in range(0, j - 1):
+            if j - i < 3 and not _RESOLUTION.fullmatch(run[i:j]):
+                continue
+            prev = best[i]
+            if prev is None or len(prev) >= 3:
+                continue
+            piece = run[i:j]
+            if word(piece) and (best[j] is None or len(prev) + 1 < len(best[j])):  # type: ignore[arg-type]
+                best[j] = [*prev, piece]
+    done = best[n]
+    return done if done is not None and len(done) >= 2 else None

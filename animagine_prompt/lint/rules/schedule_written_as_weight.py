@@ -26,6 +26,11 @@ class ScheduleWrittenAsWeight(Rule):
     ```text
     1girl, [blurry:0.8]
     ```
+    Reports:
+
+    - `[blurry:0.8]`: [...:0.8] is a schedule (the text appears after step 0.8), not a weight: write (tag:weight)
+      to weight it
+
     Use instead:
     ```text
     1girl, (blurry:0.8)

@@ -21,6 +21,10 @@ class StrayClosingBracket(ParserRule):
     ```text
     1girl, green hair), smile
     ```
+    Reports:
+
+    - `)`: ')' closes no bracket and is read as text: remove it, or escape it as '\\)'
+
     Use instead:
     ```text
     1girl, (green hair), smile

@@ -4,7 +4,9 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
+from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.lint.rules._items import item_key
 
@@ -13,7 +15,10 @@ class TagInBothPrompts(Rule):
     """Tag in both prompts: the negative prompt removes what the prompt asks for.
 
     ## What it does
-    Reports an item of the negative prompt that also appears in the prompt.
+    Reports an item of the negative prompt that also appears in the prompt. When both prompts
+    are split into parts by `BREAK` or `AND` (Regional Prompter reads a negative prompt part by
+    part), only a tag in the same part counts. When only the prompt is split, the negative may
+    be meant for another part, so the finding is information.
 
     ## Why it matters
     Classifier-free guidance pushes the image towards the prompt and away from the negative;
@@ -24,6 +29,10 @@ class TagInBothPrompts(Rule):
     1girl, smile, blush
     Negative prompt: lowres, blush
     ```
+    Reports:
+
+    - negative `blush`: 'blush' is in the prompt and in the negative prompt: keep it on one side
+
     Use instead: keep the tag on one side only.
 
     ## Fix safety
@@ -35,14 +44,22 @@ class TagInBothPrompts(Rule):
     fields = ("negative_prompt",)
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        """Report negative items whose key is also an item of the prompt."""
+        """Report negative items whose key is also an item of the prompt (of the same part)."""
         if not ctx.other_tags:
             return
-        positive = {item_key(t.text) for t in ctx.other_tags}
-        for item, key in zip(ctx.tags, ctx.keys, strict=True):
-            if key and key in positive:
-                yield self.finding(
-                    ctx,
-                    f"{item.text!r} is in the prompt and in the negative prompt: keep it on one side",
-                    item.span,
-                )
+        positive: dict[str, set[int]] = {}
+        for item, region in zip(ctx.other_tags, ctx.other_regions, strict=True):
+            positive.setdefault(item_key(item.text), set()).add(region)
+        split_prompt = max(ctx.other_regions) > 0
+        split_negative = max(ctx.regions, default=0) > 0
+        for item, key, region in zip(ctx.tags, ctx.keys, ctx.regions, strict=True):
+            regions = positive.get(key) if key else None
+            if not regions or (split_prompt and split_negative and region not in regions):
+                continue
+            severity = Severity.INFO if split_prompt and not split_negative else None
+            yield self.finding(
+                ctx,
+                f"{quoted(item.text)} is in the prompt and in the negative prompt: keep it on one side",
+                item.span,
+                severity=severity,
+            )

@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -22,11 +23,22 @@ class TagSplitAcrossChunks(Rule):
 
     ## Example
     ```text
-    masterpiece, ... (70 tokens of tags) ..., a very long descriptive phrase without any commas
+    masterpiece, best quality, 1girl, solo, long hair, green hair, blue eyes, looking at viewer,
+    smile, school uniform, pleated skirt, white shirt, red ribbon, outdoors, cherry blossoms,
+    petals, blue sky, cloud, day, wind, a girl walking slowly along a quiet river at sunset
+    with falling petals and a warm light on her face and the water
     ```
+    Reports:
+
+    - `with falling petals and a warm light on her face and the water`: the boundary between chunks 1 and 2 cuts
+      'with falling petals and a warm light on…' in two: put BREAK before it, or shorten the prompt before it
+
     Use instead:
     ```text
-    masterpiece, ... (70 tokens of tags) ..., BREAK, a very long descriptive phrase, with commas
+    masterpiece, best quality, 1girl, solo, long hair, green hair, blue eyes, looking at viewer,
+    smile, school uniform, pleated skirt, white shirt, red ribbon, outdoors, cherry blossoms,
+    petals, blue sky, cloud, day, wind, BREAK a girl walking slowly along a quiet river at sunset
+    with falling petals and a warm light on her face and the water
     ```
 
     ## Fix safety
@@ -48,7 +60,7 @@ class TagSplitAcrossChunks(Rule):
             yield self.finding(
                 ctx,
                 f"the boundary between chunks {boundary.chunk + 1} and {boundary.chunk + 2} cuts "
-                f"{_short(tag.text)!r} in two: put BREAK before it, or shorten the prompt before it",
+                f"{quoted(_short(tag.text))} in two: put BREAK before it, or shorten the prompt before it",
                 tag.span,
             )
 

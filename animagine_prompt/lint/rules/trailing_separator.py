@@ -8,7 +8,6 @@ from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._tree import commas
 
 
 class TrailingSeparator(Rule):
@@ -25,6 +24,10 @@ class TrailingSeparator(Rule):
     ```text
     1girl, green hair, smile,
     ```
+    Reports:
+
+    - `,`: the prompt ends with a comma: remove it
+
     Use instead:
     ```text
     1girl, green hair, smile
@@ -42,7 +45,7 @@ class TrailingSeparator(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the last comma when only whitespace follows it."""
         text = ctx.text
-        found = commas(ctx.prompt.tree)
+        found = ctx.commas
         last = (found[-1], found[-1] + 1) if found else None
         if last is None or text[last[1] :].strip() or not text[: last[0]].strip():
             return

@@ -21,6 +21,10 @@ class UnclosedBracket(ParserRule):
     ```text
     1girl, (green hair, looking at viewer, night
     ```
+    Reports:
+
+    - `(`: unclosed '(' weights everything after it: add ')' where the group ends, or escape it as '\\('
+
     Use instead:
     ```text
     1girl, (green hair), looking at viewer, night

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -24,6 +25,11 @@ class UnderscoreInTag(Rule):
     ```text
     1girl, green_hair, looking_at_viewer
     ```
+    Reports:
+
+    - `green_hair`: 'green_hair' uses underscores: write 'green hair' with spaces
+    - `looking_at_viewer`: 'looking_at_viewer' uses underscores: write 'looking at viewer' with spaces
+
     Use instead:
     ```text
     1girl, green hair, looking at viewer
@@ -42,16 +48,15 @@ class UnderscoreInTag(Rule):
         """Report known tags whose source holds underscores."""
         from animagine_prompt.tags import is_kaomoji
 
-        db = ctx.database
         for item in ctx.tags:
             start, end = item.text_span
             raw = ctx.text[start:end]
-            if "_" not in raw or "embedding:" in raw or is_kaomoji(item.text) or db.category_of(item.text) is None:
+            if "_" not in raw or "embedding:" in raw or is_kaomoji(item.text) or ctx.category_of(item.text) is None:
                 continue
             edits = tuple(Edit(start + i, start + i + 1, " ") for i, ch in enumerate(raw) if ch == "_")
             yield self.finding(
                 ctx,
-                f"{item.text!r} uses underscores: write {item.text.replace('_', ' ')!r} with spaces",
+                f"{quoted(item.text)} uses underscores: write {quoted(item.text.replace('_', ' '))} with spaces",
                 (start, end),
                 Fix("replace underscores with spaces", edits),
             )

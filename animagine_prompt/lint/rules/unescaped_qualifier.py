@@ -2,23 +2,36 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
+from dataclasses import dataclass
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted, quoted_list
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.syntax import Group, Leaf, Node, render
 
-_WEIGHT_LIKE = re.compile(r":\s*[-+]?[\d.]+\s*$")
+
+@dataclass(frozen=True)
+class _Found:
+    """A name and the bracket groups after it that together spell a qualified tag."""
+
+    start: int
+    end: int
+    groups: tuple[Group, ...]
+    #: The tag in prompt form, escaped: what the fix writes.
+    written: str
 
 
 class UnescapedQualifier(Rule):
     """Unescaped qualifier: `hu tao (genshin impact)` weights the series name instead of naming the character.
 
     ## What it does
-    Reports `name (qualifier)` written with bare parentheses when `name_(qualifier)` is a known
-    tag, or when the qualifier is a known series (copyright tag).
+    Reports a name followed by one or more bare `(qualifier)` groups when together they are a
+    known tag, or when the last qualifier is a known series (copyright tag). Danbooru's own
+    form counts too, with underscores and colons (`kafka_(honkai:_star_rail)`), and so do
+    several qualifiers (`artoria pendragon (lancer alter) (fate)`): one finding per tag, which
+    says the weight A1111 gives each group (1.1, or the number after a colon).
 
     ## Why it matters
     In A1111 syntax `(genshin impact)` is emphasis: the model reads "hu tao" and, separately,
@@ -29,14 +42,20 @@ class UnescapedQualifier(Rule):
     ```text
     1girl, hu tao (genshin impact), smile
     ```
+    Reports:
+
+    - `hu tao (genshin impact)`: 'hu tao (genshin impact)' is not read as the tag: A1111 takes '(genshin impact)'
+      as emphasis at weight 1.1; write 'hu tao \\(genshin impact\\)' with escaped brackets
+
     Use instead:
     ```text
     1girl, hu tao \\(genshin impact\\), smile
     ```
 
     ## Fix safety
-    The fix escapes the brackets. It is unsafe because it changes what the model reads
-    (that is its purpose, but the weight the brackets gave is gone).
+    The fix writes the tag in prompt form: spaces for underscores, brackets escaped. It is
+    unsafe because it changes what the model reads (that is its purpose, but the weight the
+    brackets gave is gone).
     """
 
     code = "T001"
@@ -45,46 +64,79 @@ class UnescapedQualifier(Rule):
     fix_availability = FixAvailability.ALWAYS
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
-        """Report round groups that follow a name and complete a known qualified tag."""
-        if ctx.prompt.dialect.round is None:
+        """Report names followed by round groups that complete a known qualified tag."""
+        factor = ctx.prompt.dialect.round
+        if factor is None:
             return
         db = ctx.database
         stack: list[tuple[Node, ...]] = [ctx.prompt.tree.children]
+        found: list[_Found] = []
         while stack:
             children = stack.pop()
             for i, node in enumerate(children):
                 if isinstance(node, Group):
                     stack.append(node.children)
-                    if i and node.kind == "round" and node.weight is None and node.closed and node.span:
-                        found = self._qualified(children[i - 1], node, db)
-                        if found is not None:
-                            yield self._report(ctx, node, found)
+                    if i and _is_qualifier(node):
+                        hit = _qualified(children, i, db)
+                        if hit is not None and not any(f.start <= hit.start < f.end for f in found):
+                            found.append(hit)
+        for hit in sorted(found, key=lambda f: f.start):
+            yield self._report(ctx, hit, factor)
 
-    def _qualified(self, before: Node, group: Group, db: object) -> str | None:
-        if not isinstance(before, Leaf) or before.kind != "text":
-            return None
-        name = before.raw.rsplit(",", 1)[-1].strip()
-        qualifier = render(group.children).strip()
-        if not name or not qualifier or not before.raw.endswith(" ") or _WEIGHT_LIKE.search(qualifier):
-            return None
-        if any(ch in qualifier for ch in "()[]\\,"):
-            return None
-        full = f"{name} ({qualifier})"
-        if db.category_of(full) is not None or db.category_of(qualifier) == 3:  # type: ignore[attr-defined]
-            return full
-        return None
-
-    def _report(self, ctx: LintContext, group: Group, full: str) -> Finding:
-        start, end = group.span or (0, 0)
-        fix = Fix(
-            "escape the brackets",
-            (Edit(start, start + 1, "\\("), Edit(end - 1, end, "\\)")),
-            Applicability.UNSAFE,
-        )
+    def _report(self, ctx: LintContext, hit: _Found, factor: float) -> Finding:
+        written = ctx.text[hit.start : hit.end]
+        weights = sorted({round(factor if g.weight is None else g.weight, 3) for g in hit.groups})
+        shown = quoted_list([ctx.text[g.span[0] : g.span[1]] for g in hit.groups if g.span])
+        weight = " and ".join(f"{w:g}" for w in weights)
+        fix = Fix(f"write {quoted(hit.written)}", (Edit(hit.start, hit.end, hit.written),), Applicability.UNSAFE)
         return self.finding(
             ctx,
-            f"'{full}' is read as emphasis on {ctx.text[start:end]!r}: escape the brackets as \\( \\) "
-            "to write the qualified tag",
-            (start, end),
+            f"{quoted(written)} is not read as the tag: A1111 takes {shown} as emphasis at weight {weight}; "
+            f"write {quoted(hit.written)} with escaped brackets",
+            (hit.start, hit.end),
             fix,
         )
+
+
+def _is_qualifier(node: Node) -> bool:
+    return isinstance(node, Group) and node.kind == "round" and node.closed and node.span is not None
+
+
+def _qualified(children: tuple[Node, ...], i: int, db: object) -> _Found | None:
+    """The qualified tag that the name before ``children[i]`` and the groups from ``i`` on spell."""
+    from animagine_prompt.tags import canonical, to_prompt_form
+
+    before = children[i - 1]
+    if not isinstance(before, Leaf) or before.kind != "text" or before.span is None:
+        return None
+    raw = before.raw
+    cut = max(raw.rfind(","), raw.rfind("\n")) + 1
+    name = raw[cut:].strip()
+    if not name or name.endswith(("(", "[", ":")):
+        return None
+    start = before.span[0] + cut + len(raw[cut:]) - len(raw[cut:].lstrip())
+    groups: list[Group] = []
+    j = i
+    while j < len(children) and _is_qualifier(children[j]):
+        groups.append(children[j])  # type: ignore[arg-type]
+        gap = children[j + 1] if j + 1 < len(children) else None
+        if isinstance(gap, Leaf) and gap.kind == "text" and not gap.raw.strip(" _") and j + 2 < len(children):
+            j += 2
+        else:
+            break
+    qualifiers = [render(g.children).strip() for g in groups]
+    if any(not q or any(ch in q for ch in "()[]\\,") for q in qualifiers):
+        return None
+    # The longest run of qualifiers that names a tag wins.
+    for n in range(len(groups), 0, -1):
+        full = canonical(name + "".join(f" ({q})" for q in qualifiers[:n]))
+        match = db.lookup(full)  # type: ignore[attr-defined]
+        if match is not None and match.how in ("exact", "alias", "character") and "_(" in match.tag:
+            written = match.prompt_form
+        elif db.category_of(qualifiers[n - 1]) == 3:  # type: ignore[attr-defined]
+            written = to_prompt_form(full)
+        else:
+            continue
+        end = groups[n - 1].span[1]  # type: ignore[index]
+        return _Found(start, end, tuple(groups[:n]), written)
+    return None

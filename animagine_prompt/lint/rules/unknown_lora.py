@@ -5,6 +5,7 @@ from __future__ import annotations
 from collections.abc import Iterator
 
 from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -24,6 +25,10 @@ class UnknownLora(Rule):
     ```text
     1girl, <lora:style-enhancr-xl:0.8>
     ```
+    Reports:
+
+    - `<lora:style-enhancr-xl:0.8>`: no LoRA file named 'style-enhancr-xl' in LORA_DIR: check the name
+
     Use instead:
     ```text
     1girl, <lora:style-enhancer-xl:0.8>
@@ -38,7 +43,7 @@ class UnknownLora(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report LoRA names missing from the folder; nothing when no folder is configured."""
-        networks = [n for n in ctx.prompt.extra_networks() if n.kind.lower() in ("lora", "lyco")]
+        networks = [n for n in ctx.networks if n.kind.lower() in ("lora", "lyco")]
         if not networks:
             return
         names = ctx.resources.lora_names()
@@ -49,6 +54,6 @@ class UnknownLora(Rule):
             if name and name.lower() not in names and network.span is not None:
                 yield self.finding(
                     ctx,
-                    f"no LoRA file named {name!r} in {ctx.resources.settings.lora_dir}: check the name",
+                    f"no LoRA file named {quoted(name)} in {ctx.resources.settings.lora_dir}: check the name",
                     network.span,
                 )

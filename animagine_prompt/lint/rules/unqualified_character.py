@@ -7,6 +7,7 @@ from collections.abc import Iterator
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
+from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 
 
@@ -15,7 +16,10 @@ class UnqualifiedCharacter(Rule):
 
     ## What it does
     Reports an item that is a character's name without the series qualifier of its Danbooru
-    tag, and suggests the qualified tag.
+    tag (a bare name, or a Danbooru alias of the tag such as `hu tao`), and suggests the
+    qualified tag. A name that is also an ordinary word (`misty`, `amber`) is taken for a
+    character only when the prompt or its negative names the series (`pokemon`,
+    `genshin impact`, or another character of that series).
 
     ## Why it matters
     The model learned characters under their full tag. A bare name also matches other meanings
@@ -27,6 +31,10 @@ class UnqualifiedCharacter(Rule):
     ```text
     1girl, kafka, city
     ```
+    Reports:
+
+    - `kafka`: 'kafka' is the character tag 'kafka \\(honkai: star rail\\)': write the qualified tag
+
     Use instead:
     ```text
     1girl, kafka \\(honkai: star rail\\), city
@@ -44,24 +52,33 @@ class UnqualifiedCharacter(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report items that the database resolves as a character without qualifier."""
+        from animagine_prompt.tags import Category, canonical, is_prose
+
         db = ctx.database
-        for item, plain in zip(ctx.tags, ctx.plain, strict=True):
+        for index, (item, plain) in enumerate(zip(ctx.tags, ctx.plain, strict=True)):
             if not plain:
                 continue
             match = db.lookup(item.text)
-            if match is None or match.how != "character":
+            # The series the prompt names can pick another character of that name, or make an
+            # ordinary word (`amber`) a name; it cannot turn a typo or another tag into one, so
+            # the lookup is not repeated (and its typo search with it) for those.
+            if (match is None and is_prose(item.text)) or (match is not None and match.how in ("character", "alias")):
+                match = db.lookup(item.text, series=ctx.series_besides(index))
+            if match is None or match.how not in ("character", "alias") or match.category != Category.CHARACTER:
                 continue
+            if match.how == "alias" and ("_(" not in match.tag or "(" in canonical(item.text)):
+                continue  # an alias of an unqualified tag, or one written with its own qualifier
             start, end = item.text_span
             fix = None
             if ctx.text[start:end] == item.text:
                 fix = Fix(
-                    f"write {match.prompt_form!r}",
+                    f"write {quoted(match.prompt_form)}",
                     (Edit(start, end, match.prompt_form),),
                     Applicability.UNSAFE,
                 )
             yield self.finding(
                 ctx,
-                f"{item.text!r} is the character tag {match.prompt_form!r}: write the qualified tag",
+                f"{quoted(item.text)} is the character tag {quoted(match.prompt_form)}: write the qualified tag",
                 (start, end),
                 fix,
             )

@@ -24,6 +24,10 @@ class WeightOutOfRange(Rule):
     ```text
     1girl, (green hair:12)
     ```
+    Reports:
+
+    - `:12)`: weight 12 is outside 0..2: use a weight in that range (or change this rule's min/max)
+
     Use instead:
     ```text
     1girl, (green hair:1.2)

@@ -1,0 +1,269 @@
+"""The web server's costs, each against a baseline measured in the same run.
+
+Run by hand from the repository root::
+
+    python benchmarks/webui.py                 # everything (generation needs the generate extra)
+    python benchmarks/webui.py --parts startup,api   # without generation (no generate extra needed)
+
+- start-up: ``animagine-prompt serve --no-generate`` from launch to its first ``/api/info``
+  answer and to its first ``/api/analyze`` answer, against ``animagine-prompt lint PROMPT`` (the
+  command people already run in editors) launched the same way, alternately, median of rounds,
+  in CPU seconds of the process (Linux) and in wall time (which, on a shared machine, mostly
+  measures the other work);
+- analysis: ``POST /api/analyze`` on each of the real prompts of ``../shared`` (prompt and
+  negative) through the app in this process, timed on the server (its ``Server-Timing`` header:
+  request parsing and checks, the analysis, JSON out) and as a round trip through the test
+  client, against ``analyze(...).to_json(units="utf-16")`` called directly, alternately, p50 and
+  p95 (target: server side p95 <= 50 ms);
+- completion: ``GET /api/complete`` on prefixes of the items of those prompts, the same way,
+  against ``TagDatabase.complete`` called directly (target: server side p95 <= 30 ms);
+- generation: one job through ``/api/generate`` to its ``done`` event (queue, worker thread,
+  previews, events, PNG with metadata written), against ``generate`` plus writing its PNG, on the
+  tiny random SDXL pipeline of the tests, alternately, median (target ratio <= 1.05).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import resource
+import socket
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+REAL = ROOT.parent / "shared" / "data" / "real-prompts.jsonl"
+LINT_PROMPT = "masterpiece, best quality, 1girl, green hair, sweater, looking at viewer, upper body"
+
+
+def _pct(values: list[float], q: float) -> float:
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(round(q * (len(ordered) - 1))))]
+
+
+def _ms(seconds: float) -> str:
+    return f"{seconds * 1000:.1f} ms"
+
+
+def _free_port() -> int:
+    with socket.socket() as s:
+        s.bind(("127.0.0.1", 0))
+        return int(s.getsockname()[1])
+
+
+def _real_rows() -> list[dict]:
+    if not REAL.exists():
+        sys.exit(f"{REAL} is not available: the analysis and completion figures need it")
+    return [json.loads(line) for line in REAL.read_text(encoding="utf-8").splitlines() if line.strip()]
+
+
+# -- start-up ---------------------------------------------------------------------------------------
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds (user + system) a running process has used so far (Linux ``/proc``)."""
+    fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
+def _serve_once() -> tuple[float, float, float, float]:
+    import httpx
+
+    port = _free_port()
+    command = [sys.executable, "-m", "animagine_prompt", "serve", "--port", str(port), "--no-generate"]
+    started = time.perf_counter()
+    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())
+    try:
+        while True:
+            try:
+                httpx.get(f"http://127.0.0.1:{port}/api/info", timeout=10)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    sys.exit("serve exited before answering")
+                time.sleep(0.005)
+        first, first_cpu = time.perf_counter() - started, _cpu_of(process.pid)
+        httpx.post(f"http://127.0.0.1:{port}/api/analyze", json={"prompt": LINT_PROMPT}, timeout=60)
+        analysed, analysed_cpu = time.perf_counter() - started, _cpu_of(process.pid)
+    finally:
+        process.terminate()
+        process.wait(30)
+    return first, analysed, first_cpu, analysed_cpu
+
+
+def _lint_once() -> tuple[float, float]:
+    before = resource.getrusage(resource.RUSAGE_CHILDREN)
+    started = time.perf_counter()
+    subprocess.run(
+        [sys.executable, "-m", "animagine_prompt", "lint", LINT_PROMPT],
+        stdout=subprocess.DEVNULL,
+        stderr=subprocess.DEVNULL,
+        check=False,
+    )
+    after = resource.getrusage(resource.RUSAGE_CHILDREN)
+    cpu = after.ru_utime - before.ru_utime + after.ru_stime - before.ru_stime
+    return time.perf_counter() - started, cpu
+
+
+def startup(rounds: int) -> None:
+    serve: list[tuple[float, float, float, float]] = []
+    lint: list[tuple[float, float]] = []
+    for _ in range(rounds):
+        serve.append(_serve_once())
+        lint.append(_lint_once())
+    first, analysed, first_cpu, analysed_cpu = (statistics.median(column) for column in zip(*serve, strict=True))
+    lint_wall, lint_cpu = (statistics.median(column) for column in zip(*lint, strict=True))
+    print(
+        f"start-up (median of {rounds}), CPU: serve -> first answer {_ms(first_cpu)}, -> first analysis "
+        f"{_ms(analysed_cpu)}; a lint run {_ms(lint_cpu)}; ratios {first_cpu / lint_cpu:.2f}x and "
+        f"{analysed_cpu / lint_cpu:.2f}x. Wall: {_ms(first)}, {_ms(analysed)}; lint {_ms(lint_wall)}"
+    )
+
+
+# -- analysis and completion ---------------------------------------------------------------------
+
+
+def analysis_and_completion(rows: list[dict], max_queries: int) -> None:
+    from fastapi.testclient import TestClient
+
+    from animagine_prompt.analysis import analyze
+    from animagine_prompt.webui import ServerConfig, create_app
+
+    app = create_app(ServerConfig(generate=False), warm_up=False)
+    with TestClient(app) as client:
+        state = app.state.server
+        state.warm_up()
+        server, trip, direct = [], [], []
+        for row in rows:
+            body = {"prompt": row["prompt"], "negative": row.get("negative")}
+            started = time.perf_counter()
+            response = client.post("/api/analyze", json=body)
+            trip.append(time.perf_counter() - started)
+            server.append(_server_seconds(response))
+            assert response.status_code == 200, response.text
+            started = time.perf_counter()
+            analyze(row["prompt"], row.get("negative"), linter=state.linter).to_json(units="utf-16")
+            direct.append(time.perf_counter() - started)
+        _report(f"analysis ({len(rows)} real prompts)", server, trip, direct, target=0.050)
+
+        queries = []
+        for row in rows:
+            for item in row["prompt"].replace("\n", ",").split(","):
+                item = item.strip()
+                queries += [item[:n] for n in range(1, min(len(item), 12) + 1, 3)]
+        queries = [q for q in queries if q.strip()][:max_queries]
+        database = state.database()
+        server, trip, direct = [], [], []
+        for q in queries:
+            started = time.perf_counter()
+            response = client.get("/api/complete", params={"q": q})
+            trip.append(time.perf_counter() - started)
+            server.append(_server_seconds(response))
+            assert response.status_code == 200, response.text
+            started = time.perf_counter()
+            database.complete(q.lstrip(" \t([{").rstrip(), 10)
+            direct.append(time.perf_counter() - started)
+        _report(f"completion ({len(queries)} prefixes)", server, trip, direct, target=0.030)
+
+
+def _server_seconds(response) -> float:
+    timing = response.headers["server-timing"]  # app;dur=12.34 (milliseconds)
+    return float(timing.split("dur=")[1]) / 1000
+
+
+def _report(what: str, server: list[float], trip: list[float], direct: list[float], *, target: float) -> None:
+    p50, p95 = _pct(server, 0.5), _pct(server, 0.95)
+    d50, d95 = _pct(direct, 0.5), _pct(direct, 0.95)
+    verdict = "within" if p95 <= target else "OVER"
+    print(
+        f"{what}: server side p50 {_ms(p50)} p95 {_ms(p95)} ({verdict} the {_ms(target)} target); "
+        f"round trip p50 {_ms(_pct(trip, 0.5))} p95 {_ms(_pct(trip, 0.95))}; "
+        f"direct call p50 {_ms(d50)} p95 {_ms(d95)}; server/direct p50 {p50 / d50:.2f}x, p95 {p95 / d95:.2f}x"
+    )
+
+
+# -- generation ----------------------------------------------------------------------------------------
+
+
+def generation(rounds: int, steps: int) -> None:
+    import importlib.util
+
+    from fastapi.testclient import TestClient
+
+    from animagine_prompt._files import write_atomic
+    from animagine_prompt.pipeline import load
+    from animagine_prompt.webui import ServerConfig, create_app
+
+    path = ROOT / "tests" / "encode" / "_factory.py"
+    spec = importlib.util.spec_from_file_location("sdxl_factory", path)
+    assert spec is not None and spec.loader is not None
+    factory = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(factory)
+    with tempfile.TemporaryDirectory() as tmp:
+        folder = Path(tmp)
+        factory.tiny_sdxl_pipeline(folder)
+        pipe = load(str(folder / "pipeline"), vae=None, device="cpu", dtype="fp32")
+        pipe.pipe.set_progress_bar_config(disable=True)
+        out = folder / "out"
+        config = ServerConfig(output=out, pipeline_factory=lambda: pipe, model="tiny-sdxl")
+        body = {"prompt": LINT_PROMPT, "negative": "lowres", "size": "64x64", "steps": steps, "seed": 1}
+
+        def through_server(client: TestClient) -> float:
+            started = time.perf_counter()
+            job = client.post("/api/generate", json=body).json()["job"]
+            with client.stream("GET", f"/api/jobs/{job}/events") as response:
+                last = ""
+                for line in response.iter_lines():
+                    if line.startswith("event: "):
+                        last = line
+            assert last == "event: done", last
+            return time.perf_counter() - started
+
+        def plain() -> float:
+            started = time.perf_counter()
+            result = pipe.generate(
+                LINT_PROMPT, "lowres", quality="none", style="none", size=(64, 64), steps=steps, seed=1
+            )
+            write_atomic(out / "plain.png", result.png(0, model="tiny-sdxl"))
+            return time.perf_counter() - started
+
+        served, plain_times = [], []
+        with TestClient(create_app(config, warm_up=False)) as client:
+            through_server(client)  # loads nothing new, warms both paths
+            plain()
+            for _ in range(rounds):
+                served.append(through_server(client))
+                plain_times.append(plain())
+        s, p = statistics.median(served), statistics.median(plain_times)
+        print(
+            f"generation (tiny SDXL, 64x64, {steps} steps, median of {rounds}): through the server {_ms(s)}, "
+            f"generate + PNG written {_ms(p)}; ratio {s / p:.3f}x (target <= 1.05x), {_ms(s - p)} per job"
+        )
+
+
+def main() -> None:
+    parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
+    parser.add_argument(
+        "--parts", default="startup,api,generate", help="what to measure: startup, api, generate (default all)"
+    )
+    parser.add_argument("--rounds", type=int, default=5, help="start-up and generation rounds (default 5)")
+    parser.add_argument("--steps", type=int, default=8, help="sampling steps per generation (default 8)")
+    parser.add_argument("--queries", type=int, default=2000, help="most completion requests (default 2000)")
+    args = parser.parse_args()
+    os.chdir(ROOT)
+    parts = set(args.parts.split(","))
+    if "startup" in parts:
+        startup(args.rounds)
+    if "api" in parts:
+        analysis_and_completion(_real_rows(), args.queries)
+    if "generate" in parts:
+        generation(args.rounds, args.steps)
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,106 @@
+"""Bugs found in the recoveries and in canonical(): each test failed before its fix."""
+
+import pytest
+
+from animagine_prompt.syntax import convert, parse
+
+
+@pytest.mark.parametrize("dst", ["a1111", "comfy", "novelai"])
+def test_convert_inside_a_zero_weight_does_not_divide_by_zero(dst):
+    assert "a" in convert("(a ():0)", "a1111", dst).text
+
+
+def test_convert_notes_a_weight_lost_inside_a_zero_weight():
+    result = convert("(a (b:2):0)", "comfy", "a1111")
+    assert result.text == "(a b:0)"
+    assert any("inside a zero weight" in n.message for n in result.notes)
+
+
+@pytest.mark.parametrize("text", ["[|:3]", "[a|b:3]", "[a:b:c:3]", "x, [a|:0.5]"])
+@pytest.mark.parametrize("dialect", ["a1111", "comfy", "novelai"])
+def test_tag_text_spans_are_ordered_and_inside_the_item(text, dialect):
+    for item in parse(text, dialect).tags():
+        start, end = item.text_span
+        assert item.span[0] <= start <= end <= item.span[1], item
+
+
+def test_a_failed_schedule_keeps_its_number_in_the_tag():
+    (item,) = parse("[|:3]").tags()
+    assert (item.text, item.text_span) == ("|:3", (1, 4))
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "(red hair:1.2",  # text at 1.1; closing it would make a weight of 1.2
+        "[cat|dog",  # text at 1/1.1; closing it would make an alternation
+        "[a:b:5",  # closing it would make a schedule
+        "((x [y:0.5",  # an inner group that stays open keeps the outer ones open
+        "(:1.",
+        "( a :1.2 ",
+    ],
+)
+def test_canonical_keeps_text_of_groups_left_open(text):
+    once = parse(text).canonical()
+    assert [(f.text.strip(), f.weight) for f in parse(once).fragments()] == [
+        (f.text.strip(), f.weight) for f in parse(text).fragments()
+    ]
+    assert parse(once).canonical() == once
+
+
+def test_canonical_closes_groups_where_that_keeps_the_meaning():
+    assert parse("((x").canonical() == "((x))"
+    assert parse("(a, [b").canonical() == "(a, [b])"
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"), [("(a:01.50)", "(a:1.5)"), ("(a:+2.)", "(a:2)"), ("(a: -.5 )", "(a:-0.5)")]
+)
+def test_canonical_weights_are_the_numbers_as_written(text, expected):
+    assert parse(text).canonical() == expected
+
+
+def test_canonical_keeps_a_weight_too_precise_for_four_decimals():
+    assert parse("(a:1.00001)").canonical() == "(a:1.00001)"
+
+
+def test_unicode_whitespace_around_a_weight_is_read_as_a1111_reads_it():
+    # A1111's weight regex is ":\s*([+-]?[.\d]+)\s*\)" on str: any Unicode whitespace
+    frags = parse("(red hair:\u30001.2\u3000)").fragments()
+    assert [(f.text, f.weight) for f in frags] == [("red hair", 1.2)]
+
+
+@pytest.mark.parametrize("text", ["[" * 30_000, "(" * 10_000 + "x" + ")" * 10_000, "(a:1." * 5_000])
+def test_deep_nesting_needs_no_recursion_anywhere(text):
+    p = parse(text)
+    assert p.render() == text
+    p.fragments()
+    p.tags()
+    assert isinstance(p.diagnostics, tuple)
+    assert parse(p.canonical()).canonical() == p.canonical()
+    for dst in ("comfy", "novelai"):
+        convert(text, "a1111", dst)
+
+
+@pytest.mark.parametrize("text", ["(a {b) c}", "[x {y] z", "{(a}:1.2)", "(a:1.2{)}"])
+def test_braces_in_a1111_are_text_and_swallow_no_closer(text):
+    from animagine_prompt.compat.a1111 import parse_prompt_attention
+
+    ours = [(f.text, round(f.weight, 6)) for f in parse(text).fragments()]
+    assert ours == [(t, round(w, 6)) for t, w in parse_prompt_attention(text)]
+    assert parse(text).canonical().count("}") == text.count("}")
+
+
+@pytest.mark.parametrize("text", ["\ud800", "a \udfff b, (c\ud800:1.2), [d|\udc80]", "\ud83d(x)"])
+def test_lone_surrogates_pass_through_every_layer(text):
+    from animagine_prompt.lint import lint
+    from animagine_prompt.tokens import plan
+
+    p = parse(text)
+    assert p.render() == text
+    p.fragments()
+    p.tags()
+    assert parse(p.canonical()).canonical() == p.canonical()
+    convert(text, "a1111", "novelai")
+    assert plan(text).token_count > 0
+    lint(text, text)

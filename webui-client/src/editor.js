@@ -1,0 +1,54 @@
+// A CodeMirror 6 editor for a prompt: history, completion, lint diagnostics and the
+// highlighting decorations the analysis sets.
+import { EditorState, StateEffect, StateField } from "@codemirror/state";
+import { Decoration, EditorView, drawSelection, keymap, placeholder } from "@codemirror/view";
+import { defaultKeymap, history, historyKeymap } from "@codemirror/commands";
+import { autocompletion, completionKeymap } from "@codemirror/autocomplete";
+import { lintKeymap, setDiagnostics } from "@codemirror/lint";
+import { decorationsFor } from "./decorations.js";
+import { diagnosticsFor } from "./diagnostics.js";
+import { optionClass, tagCompletions } from "./complete.js";
+
+const setDecorations = StateEffect.define();
+
+const analysisDecorations = StateField.define({
+  create: () => Decoration.none,
+  update(decorations, tr) {
+    for (const effect of tr.effects) if (effect.is(setDecorations)) return effect.value;
+    return decorations.map(tr.changes);
+  },
+  provide: (field) => EditorView.decorations.from(field),
+});
+
+export function createEditor({ parent, label, hint, onChange }) {
+  return new EditorView({
+    parent,
+    state: EditorState.create({
+      doc: "",
+      extensions: [
+        history(),
+        drawSelection(),
+        EditorView.lineWrapping,
+        placeholder(hint),
+        autocompletion({ override: [tagCompletions], optionClass, icons: false, activateOnTypingDelay: 60 }),
+        keymap.of([...completionKeymap, ...lintKeymap, ...historyKeymap, ...defaultKeymap]),
+        analysisDecorations,
+        EditorView.contentAttributes.of({ "aria-label": label }),
+        EditorView.updateListener.of((update) => {
+          if (update.docChanged) onChange(update);
+        }),
+      ],
+    }),
+  });
+}
+
+// Shows one analysed text (the JSON of one prompt) in its editor; the text must be the editor's.
+export function showAnalysis(view, result) {
+  view.dispatch(setDiagnostics(view.state, diagnosticsFor(result)), {
+    effects: setDecorations.of(decorationsFor(result, view.state.doc.length)),
+  });
+}
+
+export function setText(view, text) {
+  view.dispatch({ changes: { from: 0, to: view.state.doc.length, insert: text } });
+}
