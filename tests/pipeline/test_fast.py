@@ -111,3 +111,25 @@ def test_cli_fast_flag_reaches_the_pipeline(fast_pipe, tiny_model_dir, tmp_path)
     api = fast_pipe.generate("1girl, smile", size=(64, 64), steps=2, seed=3)
     # the same fused pipeline: the same pixels
     assert np.array_equal(np.asarray(Image.open(png).convert("RGB")), np.asarray(api.image))
+
+
+def test_separate_projections_while_loras_are_loaded(shared_pipe, fast_pipe):
+    from diffusers.models.attention_processor import AttnProcessor2_0, FusedAttnProcessor2_0
+
+    unet, fast = fast_pipe.pipe.unet, fast_pipe._fast
+    fused = fast_pipe.generate("1girl, smile", seed=8, **SMALL)
+    fast.attention(loras=True)  # what generate does while a LoRA is loaded
+    try:
+        assert all(isinstance(p, AttnProcessor2_0) for p in unet.attn_processors.values())
+        assert not fast.compiles((64, 64, 2, 77), loras=True)
+        # the UNet's separate projections (views into the fused weights) give the default latents
+        common = {"prompt": "1girl, smile", "height": 64, "width": 64, "num_inference_steps": 2,
+                  "output_type": "latent"}
+        shared_pipe.pipe.scheduler = fast_pipe.pipe.scheduler  # the Euler a that generate set
+        separate = fast_pipe.pipe(**common, generator=torch.Generator().manual_seed(8)).images
+        default = shared_pipe.pipe(**common, generator=torch.Generator().manual_seed(8)).images
+        assert torch.equal(separate, default)
+    finally:
+        fast.attention(loras=False)
+    assert all(isinstance(p, FusedAttnProcessor2_0) for p in unet.attn_processors.values())
+    assert np.array_equal(_pixels(fast_pipe.generate("1girl, smile", seed=8, **SMALL)), _pixels(fused))
