@@ -50,8 +50,9 @@ class Location:
     column: int
     verbatim: bool
     #: How a replacement is written back: ``raw``, ``quoted`` (escaped, between double quotes),
-    #: ``single`` (between YAML single quotes), ``json`` (a quoted JSON string), ``yaml`` (a plain
-    #: YAML string where it can be one) or ``block`` (a YAML literal block).
+    #: ``single`` (between YAML single quotes), ``json`` (a quoted JSON string; ``json-ascii`` with
+    #: ``\u`` escapes for what is not ASCII), ``yaml`` (a plain
+    #: YAML string where it can be one), ``block`` or ``folded`` (a YAML ``|`` or ``>`` block).
     style: str = "raw"
     #: ``(offset in the prompt, line, column)`` runs of a prompt that is not verbatim in the file.
     segments: tuple[tuple[int, int, int], ...] = ()
@@ -183,10 +184,11 @@ class Source:
 
 
 def _encode(value: str, at: Location, keep_style: bool = True) -> str:
-    if at.style == "json" or (not keep_style and at.style in ("yaml", "block")):
-        return json.dumps(value, ensure_ascii=False)
-    if at.style == "block":
-        block = block_literal(value, at.indent, at.newline)
+    if at.style in ("json", "json-ascii") or (not keep_style and at.style in ("yaml", "block", "folded")):
+        return json.dumps(value, ensure_ascii=at.style == "json-ascii")
+    if at.style in ("block", "folded"):
+        block = block_literal(value, at.indent, at.newline, folded=at.style == "folded")
+        block = block or block_literal(value, at.indent, at.newline)
         return json.dumps(value, ensure_ascii=False) if block is None else block
     if at.style == "yaml":
         import yaml
@@ -306,7 +308,9 @@ def _json_locator(text: str) -> Callable[[Any], Location | None]:
         line, column = value.line, value.column + 1  # the first character after the quote
         if text[start + 1 : end - 1] == value:
             return Location(start + 1, end - 1, line, column, True, "quoted")
-        return Location(start, end, line, column, False, "json", segments(text, start, end, value, '"', lines))
+        # a file that writes non-ASCII characters as \u escapes gets its fixes written that way too
+        style = "json-ascii" if text[start:end].isascii() and not value.isascii() else "json"
+        return Location(start, end, line, column, False, style, segments(text, start, end, value, '"', lines))
 
     return locate
 
@@ -338,7 +342,8 @@ def _read_yaml(text: str, path: str) -> Source:
                 end -= len(ending)
                 break
         indent = runs[0][2] - 1 if runs else 2
-        return Location(start, end, line, column, False, "block", runs, indent, newline)
+        style = "folded" if value.style == ">" else "block"
+        return Location(start, end, line, column, False, style, runs, indent, newline)
 
     return Source(path, "yaml", text, tuple(_records(data, path, locate)))
 

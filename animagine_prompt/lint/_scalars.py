@@ -130,21 +130,29 @@ def _find(value: str, run: str, position: int) -> int:
     return -1
 
 
-def block_literal(value: str, indent: int, newline: str = "\n") -> str | None:
-    """``value`` as a YAML literal block (``|``), header included, its lines indented by
-    ``indent`` spaces; ``None`` when a block cannot hold it (control characters, a first line
-    that starts with a space at no explicit indent). The text after it must start on a new line.
+def block_literal(value: str, indent: int, newline: str = "\n", *, folded: bool = False) -> str | None:
+    """``value`` as a YAML block scalar, header included, its lines indented by ``indent``
+    spaces: literal (``|``), or folded (``>``, each line break of the value written as a blank
+    line); ``None`` when such a block cannot hold it (control characters; for a folded block, a
+    line that starts with a space or a tab). The text after it must start on a new line.
 
     >>> print(block_literal("1girl,\\nsmile", 2))
     |-
       1girl,
       smile
+    >>> print(block_literal("1girl, smile\\n", 2, folded=True))
+    >
+      1girl, smile
     """
     if not value or not all(line.isprintable() for line in value.split("\n")):
         return None
     body = value.rstrip("\n")
+    lines = body.split("\n")
+    if folded and any(line[:1] in (" ", "\t") for line in lines):
+        return None  # a more-indented line keeps its line breaks in a folded block
     trailing = len(value) - len(body)
     chomp = "-" if trailing == 0 else "" if trailing == 1 else "+"
-    header = "|" + (str(indent) if body[:1] == " " else "") + chomp
-    lines = [(" " * indent + line) if line else "" for line in body.split("\n")]
-    return newline.join([header, *lines]) + newline * max(trailing - 1, 0)
+    header = (">" if folded else "|") + (str(indent) if body[:1] == " " else "") + chomp
+    indented = [(" " * indent + line) if line else "" for line in lines]
+    joined = (newline * 2 if folded else newline).join(indented)
+    return header + newline + joined + newline * max(trailing - 1, 0)

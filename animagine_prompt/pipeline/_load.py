@@ -127,7 +127,7 @@ def load(
     vae: str | None = DEFAULT_VAE,
     device: str | torch.device = "auto",
     dtype: str | torch.dtype = "auto",
-    scheduler: str = "Euler a",
+    scheduler: str | None = None,
     *,
     lora_dir: str | Path | None = None,
     loras: Mapping[str, str] | None = None,
@@ -147,10 +147,10 @@ def load(
     model's VAE (None keeps it; the default is the fp16-safe SDXL VAE the card uses). ``device``
     ``"auto"`` picks cuda, then mps, then cpu; ``dtype`` ``"auto"`` is fp16 on a GPU, fp32 on cpu.
     ``HF_HUB_OFFLINE=1`` loads from the local hub cache only. ``scheduler`` names the default
-    sampler. ``offload`` (``"model"`` or ``"sequential"``), ``vae_tiling``, ``vae_slicing``,
-    ``channels_last`` and ``compile`` switch on the memory and speed options of the same names;
-    ``fast`` (True or ``FastOptions(...)``) turns on what speeds sampling up on the device
-    (``AnimaginePipeline.enable_fast``, ``docs/fast.md``).
+    sampler (None: the presets' default). ``offload`` (``"model"`` or ``"sequential"``),
+    ``vae_tiling``, ``vae_slicing``, ``channels_last`` and ``compile`` switch on the memory and
+    speed options of the same names; ``fast`` (True or ``FastOptions(...)``) turns on what speeds
+    sampling up on the device (``AnimaginePipeline.enable_fast``, ``docs/fast.md``).
     Other keyword arguments go to diffusers' ``from_pretrained``/``from_single_file``.
 
     >>> pipe = load()  # doctest: +SKIP

@@ -68,8 +68,9 @@ class AnimaginePipeline:
     sizes and samplers come from ``animagine_prompt.presets``. Create one with
     :func:`animagine_prompt.pipeline.load` or wrap a pipeline you have with :meth:`from_diffusers`.
 
-    ``sampler`` is the default sampler name, ``lora_dir`` a folder of LoRA files and ``loras`` a
-    map from prompt names to files or hub repositories (over the card's companion LoRAs).
+    ``sampler`` is the default sampler name (None: the presets' default), ``lora_dir`` a folder of
+    LoRA files and ``loras`` a map from prompt names to files or hub repositories (over the card's
+    companion LoRAs).
     ``lcm_lora`` names the LoRA that LCM mode loads; ``expander`` expands prompts for
     ``generate(expand=True)`` (the default TIPO model, loaded on first use, when None).
 
@@ -81,7 +82,7 @@ class AnimaginePipeline:
         self,
         pipe: Any,
         *,
-        sampler: str = "Euler a",
+        sampler: str | None = None,
         presets: Any = None,
         lora_dir: str | Path | None = None,
         loras: Mapping[str, str] | None = None,
@@ -95,7 +96,8 @@ class AnimaginePipeline:
             raise UsageError(f"{type(pipe).__name__} is not an SDXL pipeline: pass a StableDiffusionXLPipeline")
         self.pipe = pipe
         self.presets = presets if presets is not None else load_presets()
-        self.sampler = self.presets.sampler(sampler).name  # checks the name now
+        # None: the presets' default sampler (the card's Euler a unless a preset file says otherwise)
+        self.sampler = self.presets.sampler(sampler or self.presets.defaults.sampler).name  # checks the name now
         # the model's own scheduler settings; every sampler is built from these, never from another sampler's
         self._scheduler_config = pipe.scheduler.config
         self._schedulers: dict[tuple, Any] = {}

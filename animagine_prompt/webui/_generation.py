@@ -8,7 +8,7 @@ from collections.abc import AsyncIterator
 from typing import Any
 
 from fastapi import APIRouter, HTTPException, Request
-from fastapi.responses import FileResponse, JSONResponse, StreamingResponse
+from fastapi.responses import FileResponse, JSONResponse, Response, StreamingResponse
 
 from animagine_prompt.webui._config import MAX_IMAGES
 from animagine_prompt.webui._jobs import Job, JobRequest
@@ -101,14 +101,23 @@ def _job(state: ServerState, job_id: str) -> Job:
     return job
 
 
-@router.get("/jobs/{job_id}/events")
-async def job_events(job_id: str, state: State) -> StreamingResponse:
-    """Server-sent events of one job, from its first; the stream ends after ``done``, ``stopped`` or ``error``."""
+@router.get("/jobs/{job_id}/events", response_model=None)
+async def job_events(job_id: str, state: State, request: Request) -> Response:
+    """Server-sent events of one job, from its first; the stream ends after ``done``, ``stopped`` or ``error``.
+
+    Each event carries its number as ``id``: a browser's ``EventSource`` that reconnects sends the
+    last one back (``Last-Event-ID``) and gets only what followed; once the job has ended and
+    everything was sent, the answer is 204, which tells it to stop reconnecting.
+    """
     job = _job(state, job_id)
+    last = request.headers.get("last-event-id", "")
+    start = int(last) + 1 if last.isdigit() else 0
+    if job.finished and start >= len(job.events):
+        return Response(status_code=204)
 
     async def lines() -> AsyncIterator[str]:
-        async for event, data in job.stream():
-            yield f"event: {event}\ndata: {json.dumps(data)}\n\n"
+        async for number, event, data in job.stream(start):
+            yield f"id: {number}\nevent: {event}\ndata: {json.dumps(data)}\n\n"
 
     headers = {"Cache-Control": "no-cache", "X-Accel-Buffering": "no"}
     return StreamingResponse(lines(), media_type="text/event-stream", headers=headers)

@@ -86,21 +86,22 @@ class Job:
             except RuntimeError:  # that listener's loop has closed
                 pass
 
-    async def stream(self) -> AsyncIterator[tuple[str, dict[str, Any]]]:
-        """Every event from the first, then each new one as it comes, until a terminal one."""
+    async def stream(self, start: int = 0) -> AsyncIterator[tuple[int, str, dict[str, Any]]]:
+        """``(number, event, data)`` of every event from number ``start``, then of each new one as
+        it comes, until a terminal one."""
         wake = asyncio.Event()
         entry = (asyncio.get_running_loop(), wake)
         with self._lock:
             self._listeners.append(entry)
         try:
-            sent = 0
+            sent = start
             while True:
                 wake.clear()
                 with self._lock:
                     new = self.events[sent:]
                 for event, data in new:
                     sent += 1
-                    yield event, data
+                    yield sent - 1, event, data
                     if event in TERMINAL:
                         return
                 if not new:

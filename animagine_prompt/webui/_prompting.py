@@ -18,6 +18,9 @@ router = APIRouter(prefix="/api")
 
 #: Most completions one request returns.
 MAX_COMPLETIONS = 50
+#: Prompt and negative together up to this many characters are analysed on the event loop (about
+#: 10 ms on a 2-core machine; the longest real prompt is 3,247 characters).
+INLINE_CHARS = 4000
 #: Longest text ``/api/complete`` takes: one prompt item.
 MAX_ITEM_CHARS = 200
 
@@ -62,19 +65,38 @@ def info(state: State) -> dict[str, Any]:
     "/analyze",
     responses={200: {"description": '`Analysis.to_dict(units="utf-16")`: see docs/analysis.md'}},
 )
-def analyze(body: AnalyzeBody, state: State) -> Response:
+async def analyze(body: AnalyzeBody, state: State) -> Response:
     """``Analysis.to_dict(units="utf-16")`` of the two texts (offsets as CodeMirror counts them)."""
-    from animagine_prompt.analysis import PresetChoice
-    from animagine_prompt.analysis import analyze as analyze_prompts
-
     limit = state.config.prompt_chars
     check_text("prompt", body.prompt, limit)
     check_text("negative", body.negative, limit)
+    # Prompts of everyday length take milliseconds: analysed on the event loop when the linter is
+    # free (on a busy machine, handing work to a thread and back costs more than the analysis).
+    # Long ones, and any that would wait for the linter, go to a worker thread.
+    short = len(body.prompt) + len(body.negative or "") <= INLINE_CHARS
+    if short and state.lock.acquire(blocking=False):
+        try:
+            text = _analysis_json(body, state)
+        finally:
+            state.lock.release()
+    else:
+        text = await run_in_threadpool(_analyze_locked, body, state)
+    return Response(text, media_type="application/json")
+
+
+def _analysis_json(body: AnalyzeBody, state: ServerState) -> str:
+    from animagine_prompt.analysis import PresetChoice
+    from animagine_prompt.analysis import analyze as analyze_prompts
+
     choice = PresetChoice(**body.presets.model_dump())
-    with state.lock:
-        result = analyze_prompts(body.prompt, body.negative, presets=choice, linter=state.linter)
+    result = analyze_prompts(body.prompt, body.negative, presets=choice, linter=state.linter)
     # the analysis writes its own JSON: FastAPI's encoder would walk every value of it again
-    return Response(result.to_json(units="utf-16"), media_type="application/json")
+    return result.to_json(units="utf-16")
+
+
+def _analyze_locked(body: AnalyzeBody, state: ServerState) -> str:
+    with state.lock:
+        return _analysis_json(body, state)
 
 
 @router.get("/complete", response_model=CompleteResponse)

@@ -185,9 +185,13 @@ def test_sigkill_at_random_moments_never_loses_or_duplicates_an_image(tmp_path):
     env = {**os.environ, "PYTHONPATH": str(REPO)}
     finished_after_kill = []
     for _ in range(6):
-        proc = subprocess.Popen([sys.executable, str(script), str(out)], stdout=subprocess.DEVNULL, env=env)
-        time.sleep(rng.uniform(0.2, 0.5))
+        proc = subprocess.Popen([sys.executable, str(script), str(out)], stdout=subprocess.PIPE, env=env)
+        # kill once the worker has started making images (on a busy machine its start alone can take
+        # longer than any fixed delay), at a random moment after that
+        proc.stdout.readline()
+        time.sleep(rng.uniform(0.0, 0.3))
         proc.send_signal(signal.SIGKILL)
+        proc.stdout.close()
         proc.wait()
         finished_after_kill.append(len(Manifest(out / "manifest.jsonl").done()))
     # the kills did land in the middle of the batch

@@ -138,3 +138,103 @@ def test_plan_reads_a_lone_surrogate_as_one_unknown_character() -> None:
 
     assert plan("1girl, \ud800 smile").token_count == plan("1girl, \ufffd smile").token_count
     assert plan("\ud800").token_count == plan("\ufffd").token_count
+
+
+def _bomb() -> str:
+    rows = ['a: &a ["lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol", "lol"]']
+    for i in range(1, 10):
+        name, previous = chr(ord("a") + i), chr(ord("a") + i - 1)
+        rows.append(f"{name}: &{name} [" + ", ".join([f"*{previous}"] * 9) + "]")
+    return "\n".join(rows) + "\n"
+
+
+HOSTILE_DATA = {
+    "complex-key.yaml": ("? [a, b]\n: x\n", "keys must be plain values"),
+    "self-anchor.yaml": ("- &a [*a]\n", "inside its own anchor"),
+    "alias-bomb.yaml": (_bomb(), "aliases expand the data"),
+    "long-int.yaml": ("- prompt: x\n  steps: " + "9" * 5000 + "\n", "at most 4300 digits"),
+    "deep.yaml": ("[" * 100_000 + "\n", "nested more than"),
+    "deep.json": ("[" * 100_000 + "\n", "nested more than"),
+    "deep.jsonl": ("[" * 100_000 + "\n", "nested more than"),
+    "bytes.txt": (b"1girl, \xff smile\n", "not UTF-8"),
+    "bytes.yaml": (b"- 1girl, \xff smile\n", "not UTF-8"),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_DATA))
+@pytest.mark.parametrize("command", ["lint", "batch"])
+def test_hostile_data_files_are_one_error(
+    name: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content, message = HOSTILE_DATA[name]
+    path = tmp_path / name
+    if isinstance(content, bytes):
+        path.write_bytes(content)
+    else:
+        path.write_text(content, encoding="utf-8")
+    if command == "batch" and name.endswith(".json"):
+        pytest.skip("batch files are .txt, .yaml or .jsonl")
+    args = ["lint", str(path)] if command == "lint" else ["generate", "--batch", str(path), "--dry-run"]
+    assert main(args) == 2
+    assert message in _one_error_line(capsys)
+
+
+def test_a_config_nested_50000_deep_is_one_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    path = tmp_path / "deep.toml"
+    path.write_text("a = " + "[" * 50_000 + "]" * 50_000 + "\n", encoding="utf-8")
+    assert main(["lint", "--config", str(path), "1girl"]) == 2
+    assert "nested more than" in _one_error_line(capsys)
+
+
+def _png(*chunks: tuple[bytes, bytes]) -> bytes:
+    import struct
+    import zlib
+
+    def chunk(kind: bytes, body: bytes) -> bytes:
+        return struct.pack(">I", len(body)) + kind + body + struct.pack(">I", zlib.crc32(kind + body))
+
+    header = chunk(b"IHDR", struct.pack(">IIBBBBB", 1, 1, 8, 0, 0, 0, 0))
+    return b"\x89PNG\r\n\x1a\n" + header + b"".join(chunk(k, b) for k, b in chunks) + chunk(b"IEND", b"")
+
+
+def _zbomb(n: int) -> bytes:
+    import zlib
+
+    one = (b"zTXt", b"Comment\x00\x00" + zlib.compress(b"a" * (1 << 20), 9))
+    return _png(*[one] * n)
+
+
+HOSTILE_PNGS = {
+    "many-ztxt.png": (_zbomb(20), "refusing it"),
+    "truncated.png": (b"\x89PNG\r\n\x1a\n", "truncated PNG"),
+    "empty.png": (b"", "not a PNG file"),
+    "steps.png": (
+        _png((b"tEXt", b"parameters\x001girl\nSteps: 1000000000000, Sampler: Euler a, Size: 64x64")),
+        "Steps: expected a whole number from 1 to 1000",
+    ),
+    "size.png": (
+        _png((b"tEXt", b"parameters\x001girl\nSteps: 20, Sampler: Euler a, Size: -64x0")),
+        "each side must be a whole number of pixels",
+    ),
+}
+
+
+@pytest.mark.parametrize("name", sorted(HOSTILE_PNGS))
+@pytest.mark.parametrize("command", ["lint", "inspect", "generate"])
+def test_hostile_pngs_are_one_error(
+    name: str, command: str, tmp_path: Path, capsys: pytest.CaptureFixture[str]
+) -> None:
+    content, message = HOSTILE_PNGS[name]
+    path = tmp_path / name
+    path.write_bytes(content)
+    args = {"lint": ["lint"], "inspect": ["inspect"], "generate": ["generate", "--dry-run", "--from-image"]}[command]
+    assert main([*args, str(path)]) == 2
+    assert message in _one_error_line(capsys)
+
+
+def test_a_folder_named_like_a_png_is_one_error(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    (tmp_path / "a.png").mkdir()
+    assert main(["generate", "--dry-run", "--from-image", str(tmp_path / "a.png")]) == 2
+    _one_error_line(capsys)
+    assert main(["inspect", str(tmp_path / "a.png")]) == 2
+    _one_error_line(capsys)

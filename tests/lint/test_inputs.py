@@ -255,3 +255,17 @@ def test_jsonl_errors_name_the_line(tmp_path: Path) -> None:
     path.write_text('"a"\n"b", "c"\n')
     with pytest.raises(InputError, match=r"batch.jsonl:2: invalid JSON"):
         read_sources([str(path)])
+
+
+def test_fix_keeps_a_folded_block_folded(tmp_path: Path) -> None:
+    path = tmp_path / "p.yaml"
+    path.write_text("- prompt: >\n    folded,, one\n    two,, three\n  steps: 28\n", encoding="utf-8")
+    assert main(["lint", "--fix", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == "- prompt: >\n    folded, one two, three\n  steps: 28\n"
+
+
+def test_fix_keeps_unicode_escapes_of_an_ascii_json_file(tmp_path: Path) -> None:
+    path = tmp_path / "p.json"
+    path.write_text(json.dumps(["caf\u00e9,, 1girl"]) + "\n", encoding="utf-8")
+    assert main(["lint", "--fix", str(path)]) == 0
+    assert path.read_text(encoding="utf-8") == '["caf\\u00e9, 1girl"]\n'

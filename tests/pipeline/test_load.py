@@ -53,3 +53,12 @@ def test_device_and_dtype_choices():
         resolve_dtype("fp8")
     with pytest.raises(UsageError, match="device"):
         resolve_device("gpu please")
+
+
+def test_the_default_sampler_comes_from_the_presets(shared_pipe, tmp_path):
+    from animagine_prompt.presets import load_presets
+
+    mine = tmp_path / "defaults.yaml"
+    mine.write_text("defaults:\n  sampler: DDIM\n", encoding="utf-8")
+    wrapped = AnimaginePipeline.from_diffusers(shared_pipe.pipe, presets=load_presets([mine], user=False))
+    assert wrapped.sampler == "DDIM"

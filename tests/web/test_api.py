@@ -107,6 +107,14 @@ def test_analyze_every_tenth_real_prompt(prompt_only, real_prompts):
         assert sum(c["used"] for c in got["prompt"]["chunks"]) == got["prompt"]["token_count"]
 
 
+def test_long_prompts_are_analysed_off_the_event_loop_alike(prompt_only, real_prompts):
+    from animagine_prompt.webui._prompting import INLINE_CHARS
+
+    text = ", ".join(row["prompt"] for row in real_prompts)[: INLINE_CHARS + 500]
+    got = _analyze(prompt_only, text, "lowres")
+    assert got == json.loads(analyze(text, "lowres", linter=_LINTER).to_json(units="utf-16"))
+
+
 def test_analyze_refuses_unknown_presets_and_bad_bodies(prompt_only):
     response = prompt_only.post("/api/analyze", json={"prompt": "1girl", "presets": {"quality": "heavvy"}})
     assert response.status_code == 400 and "unknown quality preset 'heavvy'" in response.json()["detail"]

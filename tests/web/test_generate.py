@@ -206,6 +206,20 @@ def test_a_model_that_fails_to_load_is_an_error_event_and_loading_is_tried_again
     assert tries == [1, 1]
 
 
+def test_a_reconnecting_event_source_gets_only_what_followed(generating):
+    client, _, _ = generating
+    job = _generate(client)["job"]
+    everything = events(client, job)
+    response = client.get(f"/api/jobs/{job}/events")
+    ids = [int(line[4:]) for line in response.text.splitlines() if line.startswith("id: ")]
+    assert ids == list(range(len(everything)))
+    rest = client.get(f"/api/jobs/{job}/events", headers={"last-event-id": "1"})
+    assert rest.text.startswith("id: 2\n") and rest.text.count("event: ") == len(everything) - 2
+    # all sent and the job over: 204 tells EventSource to stop reconnecting
+    ended = client.get(f"/api/jobs/{job}/events", headers={"last-event-id": str(len(everything) - 1)})
+    assert ended.status_code == 204
+
+
 def test_unknown_jobs_are_404(generating):
     client, _, _ = generating
     assert client.get("/api/jobs/nope/events").status_code == 404

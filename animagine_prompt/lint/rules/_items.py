@@ -1,4 +1,4 @@
-"""Helpers shared by the tag rules: item keys, and removing an item with its separator."""
+"""Helpers shared by the rules: LoRA block weights, brackets inside items, removing an item."""
 
 from __future__ import annotations
 
@@ -7,22 +7,11 @@ from typing import Any
 
 from animagine_prompt.lint._fix import Edit
 
-__all__ = ["BLOCK_WEIGHTS", "balanced", "has_inner_brackets", "item_key", "removal"]
+__all__ = ["BLOCK_WEIGHTS", "balanced", "brace_groups", "has_inner_brackets", "removal"]
 
 #: A field after a LoRA's weight that the LoRA Block Weight extension reads: a list of three or
 #: more block weights (R, U and X pick random ones) or a preset name such as ALL, MIDD or OUTS.
 BLOCK_WEIGHTS = re.compile(r"(?:[-+]?[\d.]+|[RUX])(?:\s*,\s*(?:[-+]?[\d.]+|[RUX])){2,}|[A-Z][A-Z0-9_]*")
-
-
-def item_key(text: str) -> str:
-    """A comparison key for an item: Danbooru canonical form (case, spaces and underscores folded).
-
-    >>> item_key("Green_Hair") == item_key("green hair")
-    True
-    """
-    from animagine_prompt.tags import canonical
-
-    return canonical(text)
 
 
 def balanced(source: str) -> bool:
@@ -85,3 +74,29 @@ def has_inner_brackets(text: str, item: Any) -> bool:
 
 
 _INNER = re.compile(r"(?<!\\)[()\[\]]")
+
+
+def brace_groups(text: str) -> list[tuple[int, int]]:
+    """Spans of the outermost balanced ``{…}`` groups (escaped braces skipped); A1111 reads them
+    as text, other tools as variants (Dynamic Prompts) or emphasis (NovelAI).
+
+    >>> text = "{a|{b|c}}, {{x}}, \\\\{y}, {z"
+    >>> [text[s:e] for s, e in brace_groups(text)]
+    ['{a|{b|c}}', '{{x}}']
+    """
+    out: list[tuple[int, int]] = []
+    depth, start, escaped = 0, 0, False
+    for i, ch in enumerate(text):
+        if escaped:
+            escaped = False
+        elif ch == "\\":
+            escaped = True
+        elif ch == "{":
+            if depth == 0:
+                start = i
+            depth += 1
+        elif ch == "}" and depth:
+            depth -= 1
+            if depth == 0:
+                out.append((start, i + 1))
+    return out

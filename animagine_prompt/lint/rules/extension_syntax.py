@@ -9,8 +9,8 @@ from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._items import BLOCK_WEIGHTS
-from animagine_prompt.syntax import Group, Leaf, render
+from animagine_prompt.lint.rules._items import BLOCK_WEIGHTS, brace_groups
+from animagine_prompt.syntax import Leaf
 
 _WILDCARD = re.compile(r"(?<![\w])__[\w\-/*.]+?__(?![\w])")
 
@@ -81,22 +81,22 @@ class ExtensionSyntax(Rule):
             yield self.finding(ctx, message, span)
 
     def _dynamic(self, ctx: LintContext) -> Iterator[tuple[tuple[int, int], str]]:
-        inside = 0  # end of the last variants group: nested ones are part of it
-        for v in ctx.visits:
-            node = v.node
-            if isinstance(node, Group) and node.kind == "brace" and node.span and node.span[0] >= inside:
-                if node.closed and "|" in render(node.children):
-                    inside = node.span[1]
-                    yield (
-                        node.span,
-                        f"{quoted(ctx.text[node.span[0] : node.span[1]])} is a Dynamic Prompts variant: the "
-                        "extension picks one option per image; without it the braces and '|' are read as text",
-                    )
-            elif isinstance(node, Leaf) and node.kind == "text" and node.span and node.span[0] >= inside:
-                for m in _WILDCARD.finditer(node.raw):
-                    start = node.span[0] + m.start()
-                    yield (
-                        (start, start + len(m.group())),
-                        f"{quoted(m.group())} is a Dynamic Prompts wildcard: the extension replaces it with a "
-                        f"line of wildcards/{m.group()[2:-2]}.txt; without it it is read as text",
-                    )
+        variants = [(a, b) for a, b in brace_groups(ctx.text) if "|" in ctx.text[a:b]]
+        for a, b in variants:
+            yield (
+                (a, b),
+                f"{quoted(ctx.text[a:b])} is a Dynamic Prompts variant: the extension picks one option per "
+                "image; without it the braces and '|' are read as text",
+            )
+        for leaf in ctx.leaves:
+            if not isinstance(leaf, Leaf) or leaf.kind != "text" or leaf.span is None or "__" not in leaf.raw:
+                continue
+            for m in _WILDCARD.finditer(leaf.raw):
+                start = leaf.span[0] + m.start()
+                if any(a <= start < b for a, b in variants):
+                    continue  # part of a variant, noted with it
+                yield (
+                    (start, start + len(m.group())),
+                    f"{quoted(m.group())} is a Dynamic Prompts wildcard: the extension replaces it with a "
+                    f"line of wildcards/{m.group()[2:-2]}.txt; without it it is read as text",
+                )

@@ -26,9 +26,11 @@ class MissingSeparator(Rule):
       subject count such as `1girl` or `solo` (`green hair blue eyes`);
     - split at spaces into up to four known tags, or three and an ordinary word, where at
       least two tags are not English words (`highres absurdres detailed`: sentences that mention one tag are prose);
-    - one unknown run of letters that reads as three words or tags, or as a resolution and a
-      word (`uglylongbody`, `8kwallpaper`): information, as it may also be a name. Two words
-      are not enough: `easynegative` is an embedding, `artstation` a website.
+    - one unknown run of letters that reads as a resolution and a word (`8kwallpaper`), or, in
+      the negative prompt, as three words or tags (`uglylongbody`, in the model card's own
+      negative): information, as it may also be a name. Two words are not enough:
+      `easynegative` is an embedding, `artstation` a website; in the prompt a run of three
+      words is as likely the trigger word of a LoRA.
 
     ## Why it matters
     Without the comma the model reads one long phrase; the tags it was trained on are weaker,
@@ -77,7 +79,10 @@ class MissingSeparator(Rule):
                 key = item.text.lower()
                 if _RUN.fullmatch(key) and not is_english_word(key) and db.lookup(item.text) is None:
                     pieces = _pieces(key, lambda p: is_english_word(p) or known(p) or bool(_RESOLUTION.fullmatch(p)))
-                    if pieces and (len(pieces) == 3 or any(_RESOLUTION.fullmatch(p) for p in pieces)):
+                    resolution = pieces is not None and any(_RESOLUTION.fullmatch(p) for p in pieces)
+                    # Three words run together are a typo in a negative prompt's list of defects
+                    # (`uglylongbody`); in the prompt they are more likely a trigger or embedding name.
+                    if pieces and (resolution or (len(pieces) == 3 and ctx.negative)):
                         yield self.finding(
                             ctx,
                             f"{quoted(item.text)} reads as {quoted(' '.join(pieces))} run together: "

@@ -8,7 +8,8 @@ from collections.abc import Iterator
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.syntax import Group, Leaf, render
+from animagine_prompt.lint.rules._items import brace_groups
+from animagine_prompt.syntax import Leaf
 
 # NovelAI's numeric emphasis: "1.5::tag::" (or "-1::tag::", which removes the tag).
 _NUMERIC = re.compile(r"(?<![\w:])([-+]?\d+(?:\.\d+)?)::([^:]+?)::")
@@ -52,25 +53,17 @@ class NovelaiSyntax(Rule):
         """Report brace groups and ``w::text::`` where the dialect reads them as text."""
         if ctx.prompt.dialect.brace is not None or ("{" not in ctx.text and "::" not in ctx.text):
             return
-        inside = 0  # end of the last brace group: nested braces are part of it
-        groups: list[tuple[int, int]] = []
-        for v in ctx.visits:
-            node = v.node
-            if not node.span or node.span[0] < inside:
-                continue
-            if isinstance(node, Group) and node.kind == "brace" and node.closed:
-                body = render(node.children)
-                if "|" not in body and body.strip(" {}"):
-                    inside = node.span[1]
-                    groups.append(node.span)
-            elif isinstance(node, Leaf) and node.kind == "text":
-                for m in _NUMERIC.finditer(node.raw):
-                    start = node.span[0] + m.start()
-                    weight, text = m.group(1), m.group(2).strip()
+        text = ctx.text
+        groups = [(a, b) for a, b in brace_groups(text) if "|" not in text[a:b] and text[a:b].strip(" {}")]
+        if "::" in text:
+            for leaf in ctx.leaves:
+                if not isinstance(leaf, Leaf) or leaf.kind != "text" or leaf.span is None:
+                    continue
+                for m in _NUMERIC.finditer(leaf.raw):
+                    start = leaf.span[0] + m.start()
+                    weight, tag = m.group(1), m.group(2).strip()
                     advice = (
-                        f"write ({text}:{weight})"
-                        if float(weight) > 0
-                        else f"move {quoted(text)} to the negative prompt"
+                        f"write ({tag}:{weight})" if float(weight) > 0 else f"move {quoted(tag)} to the negative prompt"
                     )
                     yield self.finding(
                         ctx,

@@ -8,7 +8,6 @@ from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
-from animagine_prompt.lint.rules._items import item_key
 
 
 class TagInBothPrompts(Rule):
@@ -47,9 +46,11 @@ class TagInBothPrompts(Rule):
         """Report negative items whose key is also an item of the prompt (of the same part)."""
         if not ctx.other_tags:
             return
+        from animagine_prompt.tags import canonical
+
         positive: dict[str, set[int]] = {}
         for item, region in zip(ctx.other_tags, ctx.other_regions, strict=True):
-            positive.setdefault(item_key(item.text), set()).add(region)
+            positive.setdefault(canonical(item.text), set()).add(region)
         split_prompt = max(ctx.other_regions) > 0
         split_negative = max(ctx.regions, default=0) > 0
         for item, key, region in zip(ctx.tags, ctx.keys, ctx.regions, strict=True):
