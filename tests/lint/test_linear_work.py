@@ -100,3 +100,30 @@ def _keys_built(monkeypatch, groups: int) -> int:  # type: ignore[no-untyped-def
 def test_unescaped_qualifier_builds_no_key_longer_than_a_tag(monkeypatch) -> None:  # type: ignore[no-untyped-def]
     # a run of bracketed words: the keys of its long prefixes cannot be tags and are not built
     assert _keys_built(monkeypatch, 2000) <= 1.2 * _keys_built(monkeypatch, 1000)
+
+
+def test_unescaped_qualifier_takes_no_underscore_for_a_name(monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    from animagine_prompt.lint import Linter
+    from animagine_prompt.lint._settings import LintSettings
+
+    linter = Linter(LintSettings(select=("T001",)))
+    assert linter.lint("(smile)_(genshin impact)") == ()
+    assert [f.span for f in linter.lint("a, kafka_(honkai:_star_rail)_(cosplay)")] == [(3, 38)]
+
+    # each group of an underscore-joined run started a new candidate tag: quadratic in the run
+    built = [0]
+    import animagine_prompt.tags
+
+    real = animagine_prompt.tags.canonical
+
+    def counting(text: str) -> str:
+        built[0] += len(text)
+        return real(text)
+
+    monkeypatch.setattr(animagine_prompt.tags, "canonical", counting)
+    counts = []
+    for groups in (200, 400):
+        built[0] = 0
+        linter.lint("hu_tao" + "_(smile)" * groups)
+        counts.append(built[0])
+    assert counts[1] <= 1.2 * counts[0]

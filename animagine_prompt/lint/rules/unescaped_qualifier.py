@@ -117,7 +117,8 @@ def _qualified(children: tuple[Node, ...], i: int, db: object) -> _Found | None:
     raw = before.raw
     cut = max(raw.rfind(","), raw.rfind("\n")) + 1
     name = raw[cut:].strip()
-    if not name or name.endswith(("(", "[", ":")):
+    # Underscores alone name nothing: they are the gap between two groups (`(smile)_(genshin impact)`).
+    if not name.strip("_") or name.endswith(("(", "[", ":")):
         return None
     start = before.span[0] + cut + len(raw[cut:]) - len(raw[cut:].lstrip())
     groups: list[Group] = []
