@@ -114,9 +114,9 @@ def _batch(prop: Any, size: int, seed: int) -> dict[str, Any]:
 
     try:
         run()
-    except Exception:
-        if state["failed"] is None:  # hypothesis itself gave up: an error outside the check
-            raise
+    except Exception as error:
+        if state["failed"] is None:  # an error outside the check: in generating, or hypothesis's own
+            state["failed"], state["value"] = error, None
     return state
 
 
@@ -137,8 +137,9 @@ def _work(job: tuple[int, list[str], int, float, int, int]) -> Tally:
             signature = _signature(error)
             key = (prop.name, signature)
             if key not in tally.failures:
-                small = _reduce(prop, state["value"], signature)
-                where = traceback.format_exception(error)[-2].strip().splitlines()[0]
+                small = None if state["value"] is None else _reduce(prop, state["value"], signature)
+                frame = traceback.extract_tb(error.__traceback__)[-1]
+                where = f"{frame.filename}:{frame.lineno} in {frame.name}"
                 tally.failures[key] = (small, f"{type(error).__name__}: {str(error)[:300]}", where)
         name = prop.name
         tally.examples[name] = tally.examples.get(name, 0) + state["calls"]
@@ -150,14 +151,21 @@ def _work(job: tuple[int, list[str], int, float, int, int]) -> Tally:
     return tally
 
 
+def _cores() -> int:
+    """The cores this process may run on (fewer than ``os.cpu_count()`` in a container or under taskset)."""
+    if hasattr(os, "sched_getaffinity"):
+        return len(os.sched_getaffinity(0))
+    return os.cpu_count() or 1
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n\n")[0])
     parser.add_argument("--examples", type=int, default=10_000, help="examples in all (default 10000)")
     parser.add_argument("--seconds", type=float, help="stop after this long, whatever is left")
-    parser.add_argument("--workers", type=int, default=os.cpu_count() or 1, help="processes (default: every core)")
+    parser.add_argument("--workers", type=int, default=_cores(), help="processes (default: one per core)")
     parser.add_argument("--properties", help="comma-separated names (default: all)")
     parser.add_argument("--seed", type=int, default=0, help="seed of the whole run (default 0)")
-    parser.add_argument("--batch", type=int, default=500, help="examples per hypothesis run (default 500)")
+    parser.add_argument("--batch", type=int, default=100, help="examples per hypothesis run (default 100)")
     args = parser.parse_args(argv)
 
     from fuzz_checks import PROPERTIES

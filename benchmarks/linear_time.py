@@ -8,6 +8,8 @@ MB at the largest size (target <= 1 s). Each form is a short unit repeated to th
 - ``<a:`` x N: extra-network openers without ``>``;
 - ``(a:1.`` x N: N nested groups left open, each with text (weights recomputed per level);
 - ``[`` x N and ``(`` x N ... ``)`` x N: deep nesting (recursion, per-level copies);
+- qualified x N: ``hu tao (genshin impact)`` repeated, a qualified tag with bare brackets (a finding each);
+- ``(word) `` x N: one name followed by a run of bracketed words (qualifier candidates);
 - tags: an ordinary prompt, for comparison.
 """
 
@@ -32,6 +34,8 @@ def _forms(size: int) -> dict[str, str]:
         "(a:1. x N": "(a:1." * (size // 5),
         "[ x N": "[" * size,
         "( x N x )": "(" * half + "x" + ")" * half,
+        "qualified x N": "hu tao (genshin impact), " * (size // 25),
+        "(word) x N": "hu tao " + "(smile) " * (size // 8),
         "tags": "1girl, (green hair:1.2), " * (size // 25),
     }
 

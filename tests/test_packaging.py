@@ -32,6 +32,8 @@ def test_wheel_contains_grammar_and_tag_data(wheel):
     for data in ("vocabulary.bin", "english-words.txt", "LICENSE-tagcomplete.txt", "LICENSE-english-words.txt"):
         assert f"animagine_prompt/tag_data/{data}" in names
     assert "animagine_prompt/py.typed" in names
+    for client in ("index.html", "app.js", "app.css", "LICENSES.txt"):
+        assert f"animagine_prompt/webui/static/{client}" in names
 
 
 def test_wheel_parses_in_a_fresh_virtual_environment(wheel, tmp_path):

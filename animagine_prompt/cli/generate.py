@@ -59,6 +59,9 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     model.add_argument("--lora-dir", metavar="DIR", help="folder where <lora:name:w> finds name.safetensors")
     model.add_argument("--device", default="auto", help="cuda, mps, cpu or auto (default)")
     model.add_argument("--dtype", default="auto", help="float16, bfloat16, float32 or auto (default)")
+    model.add_argument(
+        "--fast", action="store_true", help="compile and fuse what speeds sampling up on this device (docs/fast.md)"
+    )
     output = parser.add_argument_group("output")
     output.add_argument("-o", "--out", default="outputs", metavar="DIR", help="output folder (default ./outputs)")
     output.add_argument("--dry-run", action="store_true", help="print the plan and exit; load no model")
@@ -310,7 +313,12 @@ class _ImageMaker:
             from animagine_prompt.pipeline import load
 
             self.pipe = load(
-                self.model, vae=vae, device=device or args.device, dtype=args.dtype, lora_dir=args.lora_dir
+                self.model,
+                vae=vae,
+                device=device or args.device,
+                dtype=args.dtype,
+                lora_dir=args.lora_dir,
+                fast=getattr(args, "fast", False),
             )
         # our progress display replaces diffusers' per-call bars
         self.pipe.pipe.set_progress_bar_config(disable=True)

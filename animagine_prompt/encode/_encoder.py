@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Sequence
 from dataclasses import dataclass
 from typing import Any
@@ -19,6 +20,7 @@ __all__ = ["PromptEncoder", "shared_cache"]
 _ENCODER_NAMES = ("CLIP-L", "bigG")
 
 _SHARED_CACHE = ChunkCache()
+_SIDES_KEPT = 64  # prompts whose parse, plan, token rows and weights an encoder keeps
 
 
 def shared_cache() -> ChunkCache:
@@ -65,10 +67,8 @@ class _Side:
     plan: Any
     rows: tuple[tuple[tuple[int, ...], ...], tuple[tuple[int, ...], ...]]  # per encoder, per chunk
     weights: torch.Tensor  # (chunks, tokens), float32, 1.0 at BOS/EOS/padding
-
-    @property
-    def weighted(self) -> bool:
-        return bool((self.weights != 1.0).any())
+    weighted: bool
+    notes: tuple[str, ...] = ()  # what planning reported (extra networks, AND), said again on every use
 
 
 class PromptEncoder:
@@ -130,6 +130,9 @@ class PromptEncoder:
         self.max_batch_chunks = max_batch_chunks
         self.comma_window = comma_window
         self._layers = min(_layer_count(text_encoder), _layer_count(text_encoder_2))
+        # parsed, planned and tokenised prompts by text: re-encoding a prompt (a seed sweep, the
+        # negative of every call, a chunk-cache hit) does no per-token Python work
+        self._sides: OrderedDict[tuple, _Side] = OrderedDict()
 
     def __repr__(self) -> str:
         names = ", ".join(type(e).__name__ for e in self.text_encoders)
@@ -198,14 +201,29 @@ class PromptEncoder:
             steps=steps,
         )
 
-    def _side(self, plan: Any) -> _Side:
+    def _side(self, source: Any, name: str, step: int | None, steps: int | None) -> _Side:
+        """``source`` parsed, planned and turned into token rows and weights, from the cache when seen."""
+        if isinstance(source, str):
+            key: tuple = (source, "a1111", True, name, step, steps)
+        else:
+            key = (source.text, getattr(source.dialect, "name", source.dialect), source.comments, name, step, steps)
+        side = self._sides.get(key)
+        if side is not None:
+            self._sides.move_to_end(key)
+            return side
+        notes: list[str] = []
+        plan = self._planned(source, name, step, steps, notes)
         first = self.tokenizers[0]
         rows = tuple(
             tuple(tuple(chunk.padded_ids(t.pad_id, bos_id=first.bos_id, eos_id=first.eos_id)) for chunk in plan.chunks)
             for t in self.tokenizers
         )
         weights = torch.tensor([chunk.padded_weights() for chunk in plan.chunks], dtype=torch.float32)
-        return _Side(plan, rows, weights)  # type: ignore[arg-type]
+        side = _Side(plan, rows, weights, bool((weights != 1.0).any()), tuple(notes))  # type: ignore[arg-type]
+        self._sides[key] = side
+        if len(self._sides) > _SIDES_KEPT:
+            self._sides.popitem(last=False)
+        return side
 
     def _empty_rows(self) -> tuple[tuple[int, ...], ...]:
         """One empty-prompt row (BOS, EOS, padding) per encoder."""
@@ -236,11 +254,18 @@ class PromptEncoder:
                     hits[row] = entry
             found.append(hits)
             for start in range(0, len(missing), self.max_batch_chunks):
-                batch = missing[start : start + self.max_batch_chunks]
-                # every input is on the device before the first forward is queued: a copy issued
-                # later would wait for that forward and keep the two encoders from overlapping
-                work.append((index, prefix, batch, torch.tensor(batch, dtype=torch.long).to(device)))
-        for index, prefix, batch, ids in work:
+                work.append((index, prefix, missing[start : start + self.max_batch_chunks], device))
+        # every input is on the device before the first forward is queued, in one copy per
+        # device: a copy issued later would wait for that forward and keep the two encoders
+        # from overlapping
+        inputs: dict[int, torch.Tensor] = {}
+        for device in dict.fromkeys(item[3] for item in work):
+            numbers = [i for i, item in enumerate(work) if item[3] == device]
+            ids = torch.tensor([row for i in numbers for row in work[i][2]], dtype=torch.long).to(device)
+            for i, part in zip(numbers, ids.split([len(work[i][2]) for i in numbers]), strict=True):
+                inputs[i] = part
+        for number, (index, prefix, batch, _device) in enumerate(work):
+            ids = inputs[number]
             with torch.no_grad():
                 output = self.text_encoders[index](input_ids=ids, output_hidden_states=True)
             hidden = output.hidden_states[layer]
@@ -296,13 +321,14 @@ class PromptEncoder:
             raise UsageError(f"clip_skip must be a whole number from 0 to {self._layers - 1}, not {clip_skip!r}")
         layer = -2 - skip
 
-        notes: list[str] = []
-        positive = self._side(self._planned(prompt, "prompt", step, steps, notes))
+        positive = self._side(prompt, "prompt", step, steps)
+        notes = list(positive.notes)
         zero_negative = negative_prompt is None and self.force_zeros_for_empty_prompt
         negative = None
         if not zero_negative:
             text = "" if negative_prompt is None else negative_prompt
-            negative = self._side(self._planned(text, "negative prompt", step, steps, notes))
+            negative = self._side(text, "negative prompt", step, steps)
+            notes.extend(negative.notes)
 
         match = None
         if negative is not None:

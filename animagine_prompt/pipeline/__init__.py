@@ -11,6 +11,7 @@ This package imports torch and diffusers; ``import animagine_prompt`` loads it o
 from __future__ import annotations
 
 from animagine_prompt.pipeline._devices import resolve_device, resolve_dtype
+from animagine_prompt.pipeline._fast import FastOptions
 from animagine_prompt.pipeline._lcm import LCM_GUIDANCE, LCM_LORA, LCM_SAMPLER, LCM_STEPS, LcmSettingsWarning
 from animagine_prompt.pipeline._load import DEFAULT_MODEL, DEFAULT_VAE, load
 from animagine_prompt.pipeline._lora import COMPANION_LORAS, LoraRequest, lora_requests
@@ -29,6 +30,7 @@ __all__ = [
     "LCM_SAMPLER",
     "LCM_STEPS",
     "AnimaginePipeline",
+    "FastOptions",
     "Generation",
     "LcmSettingsWarning",
     "LoraRequest",

@@ -137,6 +137,7 @@ def load(
     vae_slicing: bool = False,
     channels_last: bool = False,
     compile: bool = False,
+    fast: Any = False,
     **pipeline_kwargs: Any,
 ) -> AnimaginePipeline:
     """Load an SDXL model for generation.
@@ -148,7 +149,8 @@ def load(
     ``HF_HUB_OFFLINE=1`` loads from the local hub cache only. ``scheduler`` names the default
     sampler (None: the presets' default). ``offload`` (``"model"`` or ``"sequential"``),
     ``vae_tiling``, ``vae_slicing``, ``channels_last`` and ``compile`` switch on the memory and
-    speed options of the same names.
+    speed options of the same names; ``fast`` (True or ``FastOptions(...)``) turns on what speeds
+    sampling up on the device (``AnimaginePipeline.enable_fast``, ``docs/fast.md``).
     Other keyword arguments go to diffusers' ``from_pretrained``/``from_single_file``.
 
     >>> pipe = load()  # doctest: +SKIP
@@ -182,4 +184,6 @@ a .safetensors file or a hub id
         wrapped.channels_last()
     if compile:
         wrapped.compile_unet()
+    if fast:
+        wrapped.enable_fast(fast)
     return wrapped

@@ -6,6 +6,7 @@ import random
 import time
 import warnings
 from collections.abc import Callable, Mapping
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -108,6 +109,7 @@ class AnimaginePipeline:
         self.lcm_lora = lcm_lora
         self.expander = expander
         self._img2img: Any = None
+        self._fast: Any = None  # FastState once enable_fast() ran
 
     def __repr__(self) -> str:
         unet = self.pipe.unet
@@ -188,6 +190,32 @@ class AnimaginePipeline:
         """
         self.pipe.unet.to(memory_format=torch.channels_last)
         self.pipe.vae.to(memory_format=torch.channels_last)
+        return self
+
+    def enable_fast(self, options: Any = True) -> AnimaginePipeline:
+        """Turn on what speeds sampling up on this device (``options``: True or ``FastOptions(...)``).
+
+        On CUDA: SDPA attention, fused QKV projections, channels-last weights and ``torch.compile``
+        of the UNet and VAE decoder; elsewhere only the attention changes (compiling costs minutes
+        there). Each bundled resolution compiles once per batch size, in a ``"warm-up"`` stage the
+        first time it is used (the callback sees it; ``result.timings.warm_up`` says how long it
+        took); other sizes and runs with LoRAs use the eager UNet instead of recompiling. See
+        ``docs/fast.md``.
+
+        >>> pipe = load(fast=True)  # doctest: +SKIP
+        >>> pipe.generate("1girl, smile", seed=1).notes[0]  # doctest: +SKIP
+        'fast on cuda: SDPA attention, fused QKV projections, channels-last weights and torch.compile ...'
+        """
+        from animagine_prompt.pipeline._fast import FastState, plan_fast
+
+        if options is False or options is None:
+            return self
+        if self._fast is not None:
+            raise UsageError("fast mode is already on for this pipeline")
+        plan = plan_fast(options, self.device)
+        sizes = {(r.width, r.height) for r in self.presets.all("resolution")}
+        self._fast = FastState(self.pipe, plan, sizes)
+        self._img2img = None
         return self
 
     def compile_unet(self, **options: Any) -> AnimaginePipeline:
@@ -396,6 +424,11 @@ class AnimaginePipeline:
             self._cache.clear()  # adapter weights changed the text encoders in ways the cache cannot see
         lora_seconds = time.perf_counter() - lora_started
 
+        fast = self._fast
+        if fast is not None:
+            fast.attention(loras=bool(self.loras.loaded))
+            notes.extend(fast.notes())
+
         scheduler = self._scheduler(built)
         self.pipe.scheduler = scheduler
         self.encoder.device = self.device
@@ -412,14 +445,20 @@ class AnimaginePipeline:
         table = build_table(self.encoder, texts, parsed=known, **options)
         encode_seconds = time.perf_counter() - encode_started
 
+        output_type = "latent" if built.hires is not None else "pil"
+        compiled, warm_up_seconds = self._fast_shape(built, table, output_type, callback)
         runner = PassRunner(self.pipe, table, guidance=built.guidance, stage="base", callback=callback)
-        out = runner.run(
-            height=built.height,
-            width=built.width,
-            num_inference_steps=built.steps,
-            generator=generator,
-            output_type="latent" if built.hires is not None else "pil",
-        )
+        try:
+            out = runner.run(
+                height=built.height,
+                width=built.width,
+                num_inference_steps=built.steps,
+                generator=generator,
+                output_type=output_type,
+            )
+        finally:
+            if compiled:
+                self._fast.swap_in(False)
         runners = [runner]
         interrupted = bool(getattr(self.pipe, "_interrupt", False))
         hires_texts: tuple = ()
@@ -461,6 +500,7 @@ class AnimaginePipeline:
             encode=encode_seconds,
             lora=lora_seconds,
             callbacks=sum(r.callback_seconds for r in runners),
+            warm_up=warm_up_seconds,
         )
         notes = list(dict.fromkeys([*table.notes, *notes]))
         return Generation(
@@ -479,6 +519,49 @@ class AnimaginePipeline:
             original_prompt=original_prompt,
             expansion=expansion,
         )
+
+    def _fast_shape(self, built: Any, table: Any, output_type: str, callback: Any) -> tuple[bool, float]:
+        """In fast mode, put the compiled UNet in for this run where it applies, warming its shape up first.
+
+        Returns whether the compiled UNet is in and the seconds the warm-up took (0 when none ran).
+        """
+        fast = self._fast
+        if fast is None:
+            return False, 0.0
+        if table.composable:
+            lengths = {entry.hidden.shape[1] for entry in table.entries}
+            batch = table.entries[0].hidden.shape[0]
+        else:
+            lengths = {entry.prompt_embeds.shape[1] for entry in table.entries}
+            batch = table.entries[0].prompt_embeds.shape[0] * (2 if built.guidance > 1 else 1)
+        # one context length for the whole run: a schedule that changes the chunk count mid-run
+        # would recompile between steps
+        if len(lengths) != 1:
+            return False, 0.0
+        key = (built.width, built.height, batch, lengths.pop())
+        if not fast.compiles(key, loras=bool(self.loras.loaded)):
+            return False, 0.0
+        fast.swap_in(True)
+        if key in fast.compiled_shapes:
+            return True, 0.0
+        if callback is not None:
+            callback(StepInfo("warm-up", 0, 1, 0.0, None))
+        started = time.perf_counter()
+        try:
+            # one step at the run's shapes pays the compilation; its own generator leaves the seeds alone
+            shown = None if callback is None else (lambda info: callback(replace(info, steps=1)) and None)
+            PassRunner(self.pipe, table, guidance=built.guidance, stage="warm-up", callback=shown).run(
+                height=built.height,
+                width=built.width,
+                num_inference_steps=1,
+                generator=torch.Generator("cpu").manual_seed(0),
+                output_type=output_type,
+            )
+        except BaseException:
+            fast.swap_in(False)
+            raise
+        seconds = fast.compiled_shapes[key] = time.perf_counter() - started
+        return True, seconds
 
     def _expand(self, expand: Any, prompt: str, built: Any) -> Any:
         """Expand the caller's ``prompt`` (before presets) with the negative and size it will be built with."""

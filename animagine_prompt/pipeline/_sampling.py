@@ -27,7 +27,8 @@ __all__ = ["PassRunner", "StepInfo"]
 class StepInfo:
     """What a ``callback`` sees after each sampling step.
 
-    ``stage`` is ``"base"`` or ``"hires"``; ``step`` counts finished steps from 1 to ``steps``;
+    ``stage`` is ``"base"`` or ``"hires"``, or ``"warm-up"`` in fast mode when a new shape compiles
+    first (``step`` 0 of 1 as it starts, 1 of 1 when done); ``step`` counts finished steps from 1 to ``steps``;
     ``latents`` are the current latents (do not modify them). Return ``False`` to stop early.
 
     >>> StepInfo("base", 1, 20, 999.0, None).fraction

@@ -18,6 +18,7 @@ supported lark versions are pinned in pyproject.toml, and an unsupported one fai
 
 from __future__ import annotations
 
+import hashlib
 import math
 import re
 from collections.abc import Callable
@@ -295,8 +296,12 @@ def _drive(tables: _Tables, text: str) -> PromptTree:
                 break
 
 
-def _cache_path(comments: bool, braces: bool) -> str:
-    return str(cache_dir() / f"lark-prompt-{'c' if comments else 'nc'}{'' if braces else '-nb'}.cache")
+def _cache_path(grammar: str) -> str:
+    # One file per grammar text: lark would reject another grammar's file anyway, but two
+    # installed versions sharing one name would keep overwriting each other's analysis (and
+    # lark writes its cache in place, so one process could read another's half-written file).
+    digest = hashlib.sha256(grammar.encode("utf-8")).hexdigest()[:16]
+    return str(cache_dir() / f"lark-prompt-{digest}.cache")
 
 
 @cache
@@ -319,7 +324,7 @@ def get_parser(comments: bool = True, braces: bool = True) -> Lark:
     options: dict[str, Any] = dict(parser="lalr", lexer="contextual", maybe_placeholders=False)
     try:
         # lark keys its cache on the grammar and options, so a stale file is never used.
-        return Lark(grammar, cache=_cache_path(comments, braces), **options)
+        return Lark(grammar, cache=_cache_path(grammar), **options)
     except OSError:
         return Lark(grammar, **options)
 

@@ -62,6 +62,8 @@ def _leaf(leaf: Leaf | ExtraNetwork) -> str:
         return leaf.raw + "\n"  # whatever follows must not fall into the comment
     if leaf.kind == "backslash":
         return ""  # a lone backslash means nothing, and before a bracket it would become an escape
+    if leaf.kind == "break":
+        return f" {leaf.raw} "  # a word of its own: "a\\BREAK" loses its backslash, not its BREAK
     if leaf.kind in ("text", "colon", "pipe"):
         return _SPACES.sub(" ", leaf.raw)
     return leaf.raw

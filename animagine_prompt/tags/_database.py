@@ -88,6 +88,16 @@ class TagDatabase:
     def __repr__(self) -> str:
         return f"<TagDatabase {len(self)} tags from {', '.join(self.sources) or 'nothing'}>"
 
+    @functools.cached_property
+    def longest_key(self) -> int:
+        """The length of the longest tag or alias name: a longer key is neither, whatever it says.
+
+        >>> load_database().longest_key > len("hu_tao_(genshin_impact)")
+        True
+        """
+        vocabulary = self._vocabulary
+        return max(max(map(len, vocabulary.names), default=0), max(map(len, vocabulary.aliases), default=0))
+
     def is_explicit(self, tag: str) -> bool:
         """Whether a canonical tag is sexually explicit (a word of it is on the bundled list).
 

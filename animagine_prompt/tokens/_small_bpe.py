@@ -6,8 +6,8 @@ needs far less: the merge ranks, read straight off the bundled merge list, and a
 distinct word. This module does that for text it can read exactly as the backend does (printable
 ASCII, tabs and newlines, no special-token text), with the backend's ids and character offsets;
 ``tests/tokens/test_small_bpe.py`` compares the two on every real prompt and on generated text.
-The tokenizer switches to the backend for everything once a process has tokenized enough texts
-for the backend's build to pay for itself.
+The tokenizer uses it for calls with a few texts; large batches go to the backend, which spreads
+them over every core.
 """
 
 from __future__ import annotations
@@ -25,6 +25,8 @@ __all__ = ["SmallBpe", "readable"]
 _WORD = re.compile(r"'s|'t|'re|'ve|'m|'ll|'d|[a-z]+|[0-9]|[^ \t\n\ra-z0-9]+")
 # text the pattern above reads exactly as the backend's Unicode pattern and normaliser do
 _READABLE = re.compile(r"[\t\n\r\x20-\x7e]*")
+# distinct words remembered; a long run over many prompts starts the memo again past this
+_MAX_WORDS = 200_000
 
 
 def readable(text: str, cut_bang: bool) -> bool:
@@ -73,6 +75,8 @@ class SmallBpe:
             word = match.group()
             known = words.get(word)
             if known is None:
+                if len(words) >= _MAX_WORDS:
+                    words.clear()
                 known = words[word] = self._word(word)
             start = match.start()
             ids.extend(known[0])

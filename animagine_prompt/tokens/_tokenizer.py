@@ -287,9 +287,10 @@ def load_tokenizer(kind: str = "clip_l") -> ClipTokenizer:
     return _load(kind)
 
 
-# Texts a process tokenizes in plain Python before it builds the ``tokenizers`` backend: a
-# one-prompt command never pays for the build, a bulk run pays it once and then runs at its speed.
-SMALL_RUN = 64
+# Calls with fewer texts than this tokenize readable text in plain Python (``_small_bpe``): no
+# backend to build for a one-prompt command, and faster per text once its word cache is warm.
+# Larger batches go to the backend, whose ``encode_batch`` runs on every core.
+SMALL_BATCH = 16
 
 
 @cache
@@ -298,15 +299,12 @@ def _load(kind: str) -> ClipTokenizer:
 
     cut_bang = kind == "clip_g"
     small: list[SmallBpe] = []
-    used = [0]
 
     def encode_raw(texts: list[str]) -> list[RawEncoding]:
-        if used[0] < SMALL_RUN and all(readable(t, cut_bang) for t in texts):
-            used[0] += len(texts)
+        if len(texts) < SMALL_BATCH and all(readable(t, cut_bang) for t in texts):
             if not small:
                 small.append(SmallBpe())
             return [small[0].encode(t) for t in texts]
-        used[0] = SMALL_RUN
         return _backend(kind)[1](texts)
 
     def encode_batch(texts: list[str]) -> list[TokenizedText]:

@@ -59,17 +59,29 @@ def check_parse(args: tuple[str, str]) -> None:
 _AROUND_MARK = re.compile(r"\s*([^\w\s])\s*")
 
 
-def _meaning(text: str) -> list[tuple[str, float]]:
-    """The items with their weights, every branch of a schedule included; whitespace runs count
-    as one space, and none around punctuation (tidying ``a ,b`` into ``a, b`` keeps the meaning)."""
+def _tidy(text: str) -> str:
+    return _AROUND_MARK.sub(r"\1", " ".join(text.split()))
+
+
+def _meaning(text: str, step: int | None) -> list[tuple[str, float]]:
+    """The weighted fragments the encoder reads at ``step`` (of 10; ``None``: the final text).
+
+    Each fragment is tokenized on its own, so whitespace at its edges does not count, nor does
+    whitespace around punctuation (tidying ``a ,b`` into ``a, b`` keeps the meaning); fragments
+    left empty are dropped and equal-weight neighbours joined, as A1111 joins them.
+    """
     from animagine_prompt.syntax import parse
 
-    items = []
-    for tag in parse(text).tags():
-        shown = _AROUND_MARK.sub(r"\1", " ".join(tag.text.split()))
-        if shown:
-            items.append((shown, tag.weight))
-    return items
+    out: list[tuple[str, str, float]] = []  # (kind, text, weight)
+    for f in parse(text).fragments(step=step, steps=None if step is None else 10):
+        if f.kind != "text":
+            out.append((f.kind, f.kind.upper(), f.weight))
+        elif _tidy(f.text):
+            if out and out[-1][0] == "text" and _same_weight(out[-1][2], f.weight):
+                out[-1] = ("text", f"{out[-1][1]} {f.text}", out[-1][2])
+            else:
+                out.append(("text", f.text, f.weight))
+    return [(_tidy(text) if kind == "text" else text, weight) for kind, text, weight in out]
 
 
 def _same_weight(a: float, b: float) -> bool:
@@ -78,16 +90,18 @@ def _same_weight(a: float, b: float) -> bool:
 
 
 def check_canonical(text: str) -> None:
-    """``canonical`` is idempotent and keeps the meaning: the same items with the same weights."""
+    """``canonical`` is idempotent and keeps the meaning: the same fragments with the same weights,
+    at the first step and at the last."""
     from animagine_prompt.syntax import parse
 
     once = parse(text).canonical()
     twice = parse(once).canonical()
     assert twice == once, f"canonical is not idempotent: {once!r} -> {twice!r}"
-    before, after = _meaning(text), _meaning(once)
-    assert [t for t, _ in before] == [t for t, _ in after], f"canonical changed the items: {before} -> {after}"
-    for (tag, w1), (_, w2) in zip(before, after, strict=True):
-        assert _same_weight(w1, w2), f"canonical changed the weight of {tag!r}: {w1} -> {w2} ({once!r})"
+    for step in (None, 1):
+        before, after = _meaning(text, step), _meaning(once, step)
+        assert [t for t, _ in before] == [t for t, _ in after], f"canonical changed the text: {before} -> {after}"
+        for (part, w1), (_, w2) in zip(before, after, strict=True):
+            assert _same_weight(w1, w2), f"canonical changed the weight of {part!r}: {w1} -> {w2} ({once!r})"
 
 
 def check_convert(args: tuple[str, str, str]) -> None:
@@ -160,8 +174,9 @@ def _scratch(name: str) -> str:
 
 
 def check_png(data: bytes) -> None:
-    """Reading generation settings from PNG bytes (in memory and from a file) gives a record or an
-    ``InputError``, nothing else."""
+    """Reading generation settings from PNG bytes (in memory and from a file) gives a record or the
+    package's own error (an ``InputError``; a ``UsageError`` for a setting out of range when no
+    path is known), nothing else."""
     from animagine_prompt.metadata import read_generation, read_png_text, record_from_texts
 
     path = _scratch("read.png")
@@ -170,13 +185,14 @@ def check_png(data: bytes) -> None:
     for read in (lambda: record_from_texts(read_png_text(data)), lambda: read_generation(path)):
         try:
             record = read()
-        except InputError:
+        except AnimaginePromptError:
             continue
         record.parameters_text()
 
 
 def check_datafile(args: tuple[str, str]) -> None:
-    """The YAML/JSON/TOML reader, the preset reader and ``key_line`` give data or a package error."""
+    """The YAML/JSON/TOML reader, ``key_line``, the preset reader and the configuration readers
+    give data or the package's own error."""
     from animagine_prompt._datafiles import key_line, load_data
     from animagine_prompt.presets import read_preset_file
 
@@ -187,7 +203,19 @@ def check_datafile(args: tuple[str, str]) -> None:
         except InputError:
             pass
     key_line(text, fmt, ("style", 0, "prompt"))
-    if fmt != "toml":
+    if fmt == "toml":
+        from animagine_prompt.config import read_config
+        from animagine_prompt.lint import load_settings
+
+        path = _scratch("animagine-prompt.toml")
+        with open(path, "w", encoding="utf-8", errors="surrogatepass") as out:
+            out.write(text)
+        for read in (read_config, load_settings):
+            try:
+                read(path)
+            except AnimaginePromptError:
+                pass
+    else:
         path = _scratch(f"preset.{fmt}")
         with open(path, "w", encoding="utf-8", errors="surrogatepass") as out:
             out.write(text)
@@ -201,14 +229,16 @@ def check_datafile(args: tuple[str, str]) -> None:
 
 
 def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str]:
-    """``main(argv)`` in this process: its exit code and everything it printed."""
+    """``main(argv)`` in this process: its exit code and everything it printed. An error the
+    command line would report as an internal one (a bug) propagates with its traceback."""
     import sys
 
-    from animagine_prompt.cli import main
+    from animagine_prompt.cli import TRACEBACK_VARIABLE, main
 
     out = io.StringIO()
-    saved = sys.stdin
+    saved, saved_variable = sys.stdin, os.environ.get(TRACEBACK_VARIABLE)
     sys.stdin = io.StringIO(stdin)
+    os.environ[TRACEBACK_VARIABLE] = "1"
     try:
         with contextlib.redirect_stdout(out), contextlib.redirect_stderr(out):
             try:
@@ -217,6 +247,10 @@ def run_cli(argv: list[str], stdin: str = "") -> tuple[int, str]:
                 code = exc.code if isinstance(exc.code, int) else 2
     finally:
         sys.stdin = saved
+        if saved_variable is None:
+            del os.environ[TRACEBACK_VARIABLE]
+        else:
+            os.environ[TRACEBACK_VARIABLE] = saved_variable
     return code, out.getvalue()
 
 
@@ -270,8 +304,8 @@ def run_check(prop: Property, value: Any) -> Known | None:
     """Check ``value``; ``None`` when the property holds, the :data:`KNOWN` entry when it fails the
     way an open bug does. Any other failure propagates.
 
-    >>> run_check(PROPERTIES["convert"], ("((a)b:0)", "a1111", "a1111")).owner
-    'syntax'
+    >>> run_check(PROPERTIES["parse"], ("1girl, (green hair:1.2), [blurry", "a1111")) is None
+    True
     """
     try:
         prop.check(value)

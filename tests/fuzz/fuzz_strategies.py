@@ -136,11 +136,11 @@ def text_chunks(draw: st.DrawFn) -> bytes:
     if kind == b"tEXt":
         body = key + b"\x00" + text.encode(draw(st.sampled_from(["latin-1", "utf-8"])), "replace")
     elif kind == b"zTXt":
-        raw = zlib.compress(text.encode("utf-8"))
+        raw = zlib.compress(text.encode("utf-8", "surrogatepass"))
         body = key + b"\x00" + draw(st.sampled_from([b"\x00", b"\x01", b""])) + raw[: draw(st.sampled_from([None, -3]))]
     else:
         compressed = draw(st.booleans())
-        raw = text.encode(draw(st.sampled_from(["utf-8", "utf-16"])))
+        raw = text.encode(draw(st.sampled_from(["utf-8", "utf-16"])), "surrogatepass")
         raw = zlib.compress(raw) if compressed else raw
         flags = bytes([int(compressed), draw(st.sampled_from([0, 0, 1]))])
         body = key + b"\x00" + flags + draw(st.sampled_from([b"\x00\x00", b"en\x00parameters\x00", b"\x00"])) + raw

@@ -120,3 +120,11 @@ def test_lone_surrogates_pass_through_every_layer(text):
 )
 def test_convert_leaves_no_empty_items(text, expected):
     assert convert(text, "a1111", "comfy").text == expected
+
+
+def test_canonical_keeps_a_break_after_a_lone_backslash():
+    # the backslash means nothing and is dropped; the BREAK after it must stay a word of its own
+    text = "a\\BREAK b"
+    once = parse(text).canonical()
+    assert once == "a BREAK b"
+    assert [f.text for f in parse(once).fragments()] == [f.text for f in parse(text).fragments()]

@@ -25,7 +25,7 @@ export class Analyzer {
     this.wanted = 0; // counts changes (edits, presets): only the newest one's result is shown
   }
 
-  // User Timing marks (analysis-scheduled, -sent, -shown) let a profiler or benchmarks/webui_browser.py
+  // User Timing marks (analysis-scheduled, -sent, -received, -shown) let a profiler or benchmarks/webui_browser.py
   // split the round trip into debounce, request and drawing
   schedule() {
     mark("analysis-scheduled");
@@ -58,6 +58,7 @@ export class Analyzer {
       this.onError(error);
       return;
     }
+    mark("analysis-received");
     // a change since the request was sent has scheduled the next one already
     if (wanted !== this.wanted) return;
     this.latest = result;

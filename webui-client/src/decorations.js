@@ -32,7 +32,8 @@ class WeightBadge extends WidgetType {
   toDOM() {
     const badge = document.createElement("span");
     badge.className = `cm-ap-weight ${this.weight > 1 ? "cm-ap-weight-up" : "cm-ap-weight-down"}`;
-    badge.textContent = `×${formatWeight(this.weight)}`;
+    // drawn by CSS from the attribute: the editor's text content stays the prompt's text
+    badge.dataset.weight = `×${formatWeight(this.weight)}`;
     badge.title = `effective weight ${formatWeight(this.weight)}`;
     return badge;
   }
@@ -49,7 +50,7 @@ class ChunkBoundary extends WidgetType {
   toDOM() {
     const mark = document.createElement("span");
     mark.className = "cm-ap-chunk-boundary";
-    mark.textContent = String(this.index + 1);
+    mark.dataset.chunk = String(this.index + 1);
     mark.title = `chunk ${this.index + 1} starts here (75 tokens each)`;
     return mark;
   }

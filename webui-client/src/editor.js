@@ -20,6 +20,8 @@ const analysisDecorations = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
+// `onChange` runs on every edit, and already when the browser announces one (`beforeinput`): the
+// editor reads typed text from the DOM a moment later, and until then it must not look "ready".
 export function createEditor({ parent, label, hint, onChange }) {
   return new EditorView({
     parent,
@@ -34,6 +36,12 @@ export function createEditor({ parent, label, hint, onChange }) {
         keymap.of([...completionKeymap, ...lintKeymap, ...historyKeymap, ...defaultKeymap]),
         analysisDecorations,
         EditorView.contentAttributes.of({ "aria-label": label }),
+        EditorView.domEventHandlers({
+          beforeinput: () => {
+            onChange(null);
+            return false;
+          },
+        }),
         EditorView.updateListener.of((update) => {
           if (update.docChanged) onChange(update);
         }),

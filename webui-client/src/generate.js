@@ -53,7 +53,9 @@ export class Generator {
       });
     on("queued", (d) => this.setProgress("queued", { text: `queued, position ${d.position}` }));
     on("progress", (d) => {
-      this.setProgress("running", { step: d.step, steps: d.steps, text: `step ${d.step}/${d.steps}` });
+      const text =
+        d.stage === "loading" ? "loading the model" : `${d.stage === "hires" ? "hires " : ""}step ${d.step}/${d.steps}`;
+      this.setProgress("running", { step: d.step, steps: d.steps, text });
       if (d.preview) {
         $("preview").src = d.preview;
         $("preview").hidden = false;

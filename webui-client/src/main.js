@@ -41,8 +41,9 @@ function showChunks(name, view) {
   const cuts = chunks.filter((c) => c.cut);
   const note = $(`${name}-cut`);
   note.hidden = cuts.length === 0;
+  const quote = (text) => (text.length > 40 ? `${text.slice(0, 39)}…` : text);
   note.textContent = cuts
-    .map((c) => `chunk ${c.index + 1} ends inside “${view.text.slice(c.cut.start, c.cut.end)}”: the model reads it in two halves`)
+    .map((c) => `chunk ${c.index + 1} ends inside “${quote(view.text.slice(c.cut.start, c.cut.end))}”: the model reads it in two halves`)
     .join("; ");
 }
 

@@ -48,15 +48,22 @@ def removal(text: str, item: Any) -> Edit | None:
     start, end = item.span
     if not balanced(item.source):
         return None
-    after = text[end:]
-    stripped = after.lstrip(" \t")
-    if stripped.startswith(","):
-        comma_end = end + (len(after) - len(stripped)) + 1
-        rest = text[comma_end:]
-        return Edit.delete(start, comma_end + len(rest) - len(rest.lstrip(" ")))
-    before = text[:start].rstrip(" \t")
-    if before.endswith(","):
-        return Edit.delete(len(before) - 1, end)
+    # Scanned by index, not by slicing the rest of the text: lint calls this once per duplicate,
+    # and slices would make a long prompt quadratic.
+    size = len(text)
+    after = end
+    while after < size and text[after] in " \t":
+        after += 1
+    if after < size and text[after] == ",":
+        stop = after + 1
+        while stop < size and text[stop] == " ":
+            stop += 1
+        return Edit.delete(start, stop)
+    before = start
+    while before > 0 and text[before - 1] in " \t":
+        before -= 1
+    if before > 0 and text[before - 1] == ",":
+        return Edit.delete(before - 1, end)
     return None
 
 

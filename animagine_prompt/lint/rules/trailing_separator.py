@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+import re
 from collections.abc import Iterator
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
-from animagine_prompt.lint._fix import Edit, Fix, FixAvailability
+from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
+
+# A1111's weight at the end of an AND part (``prompt_parser.re_weight``): a ``:N`` the comma now hides
+_PART_WEIGHT = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
 
 
 class TrailingSeparator(Rule):
@@ -34,7 +38,9 @@ class TrailingSeparator(Rule):
     ```
 
     ## Fix safety
-    The fix removes the comma and the whitespace around it. It is safe.
+    The fix removes the comma and the whitespace around it. It is safe, except after a final
+    `:N` (`1girl, smile:0.5,`): without the comma A1111 reads `:0.5` as the weight of the whole
+    prompt (its `AND` part weight), so there the fix is unsafe.
     """
 
     code = "S102"
@@ -50,5 +56,10 @@ class TrailingSeparator(Rule):
         if last is None or text[last[1] :].strip() or not text[: last[0]].strip():
             return
         start = len(text[: last[0]].rstrip())
-        fix = Fix("remove the trailing comma", (Edit.delete(start, len(text.rstrip())),))
+        edit = Edit.delete(start, len(text.rstrip()))
+        if _PART_WEIGHT.search(text, 0, last[0]):
+            title = "remove the trailing comma (the final ':N' becomes the prompt's weight)"
+            fix = Fix(title, (edit,), Applicability.UNSAFE)
+        else:
+            fix = Fix("remove the trailing comma", (edit,))
         yield self.finding(ctx, "the prompt ends with a comma: remove it", last, fix)

@@ -73,13 +73,18 @@ class UnescapedQualifier(Rule):
         found: list[_Found] = []
         while stack:
             children = stack.pop()
+            # A hit only overlaps an earlier hit of the same sequence (its qualifiers hold no
+            # brackets, so none lies inside another's groups), and those come in source order:
+            # comparing with the last one is enough, and keeps a prompt of many hits linear.
+            last_end = -1
             for i, node in enumerate(children):
                 if isinstance(node, Group):
                     stack.append(node.children)
                     if i and _is_qualifier(node):
                         hit = _qualified(children, i, db)
-                        if hit is not None and not any(f.start <= hit.start < f.end for f in found):
+                        if hit is not None and hit.start >= last_end:
                             found.append(hit)
+                            last_end = hit.end
         for hit in sorted(found, key=lambda f: f.start):
             yield self._report(ctx, hit, factor)
 
@@ -112,7 +117,8 @@ def _qualified(children: tuple[Node, ...], i: int, db: object) -> _Found | None:
     raw = before.raw
     cut = max(raw.rfind(","), raw.rfind("\n")) + 1
     name = raw[cut:].strip()
-    if not name or name.endswith(("(", "[", ":")):
+    # Underscores alone name nothing: they are the gap between two groups (`(smile)_(genshin impact)`).
+    if not name.strip("_") or name.endswith(("(", "[", ":")):
         return None
     start = before.span[0] + cut + len(raw[cut:]) - len(raw[cut:].lstrip())
     groups: list[Group] = []
@@ -127,10 +133,16 @@ def _qualified(children: tuple[Node, ...], i: int, db: object) -> _Found | None:
     qualifiers = [render(g.children).strip() for g in groups]
     if any(not q or any(ch in q for ch in "()[]\\,") for q in qualifiers):
         return None
-    # The longest run of qualifiers that names a tag wins.
+    # The longest run of qualifiers that names a tag wins. The key of n qualifiers keeps their
+    # 2n brackets: past the database's longest name it is no tag, and building it for every n
+    # of a long run of bracketed words would be quadratic.
+    longest = db.longest_key  # type: ignore[attr-defined]
     for n in range(len(groups), 0, -1):
+        named = 2 * n <= longest
+        if not named and db.category_of(qualifiers[n - 1]) != 3:  # type: ignore[attr-defined]
+            continue
         full = canonical(name + "".join(f" ({q})" for q in qualifiers[:n]))
-        match = db.lookup(full)  # type: ignore[attr-defined]
+        match = db.lookup(full) if named else None  # type: ignore[attr-defined]
         if match is not None and match.how in ("exact", "alias", "character") and "_(" in match.tag:
             written = match.prompt_form
         elif db.category_of(qualifiers[n - 1]) == 3:  # type: ignore[attr-defined]

@@ -75,11 +75,21 @@ def browser() -> Iterator:
 
 
 def open_page(browser, url: str):
-    """A fresh page on ``url`` once the server's settings have filled the form; page errors fail the test."""
+    """A fresh page on ``url`` once the server's settings have filled the form; a page error, or a
+    request to anywhere but the server, fails the test."""
     context = browser.new_context(accept_downloads=True, viewport={"width": 1280, "height": 900})
     page = context.new_page()
     errors: list[str] = []
     page.on("pageerror", lambda error: errors.append(str(error)))
+    # the page asks nothing of any other server
+    page.on(
+        "request",
+        lambda request: (
+            None
+            if request.url.startswith((f"{url}/", "data:", "blob:"))
+            else errors.append(f"request to {request.url}")
+        ),
+    )
     page.goto(url)
     # the first analysis (of the empty editors) has been shown: the page is wired up
     playwright_api.expect(page.locator("#prompt")).to_have_attribute("data-state", "ready")

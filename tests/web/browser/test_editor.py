@@ -19,8 +19,11 @@ from animagine_prompt.lint._fix import apply_fixes
 
 
 def type_into(page, field: str, text: str) -> None:
-    """Click into the editor ``field`` (``prompt`` or ``negative``) and type ``text`` key by key."""
-    page.locator(f"#{field} .cm-content").click()
+    """Focus the editor ``field`` (``prompt`` or ``negative``) and type ``text`` key by key.
+
+    Focus, not a click: the other editor's completion list may lie over this one, as it would for a
+    user, who would press Tab or Escape first."""
+    page.locator(f"#{field} .cm-content").focus()
     page.keyboard.type(text)
 
 
@@ -111,6 +114,20 @@ def test_the_chunk_counter_changes_at_75_tokens(page):
     expect(page.locator("#prompt .cm-ap-chunk-boundary")).to_have_count(1)
 
 
+def test_a_boundary_that_cuts_a_tag_is_marked_and_explained(page):
+    prompt = "1girl, " + " ".join(["long flowing silver hair"] * 20)
+    view = analyze(prompt).prompt
+    (cut,) = [c for c in view.chunks if c.cut]
+    page.locator("#prompt .cm-content").focus()
+    page.keyboard.insert_text(prompt)
+    settled(page, "prompt", len(view.findings))
+    note = page.locator("#prompt-cut")
+    expect(note).to_be_visible()
+    expect(note).to_contain_text(f"chunk {cut.index + 1} ends inside “long flowing silver hair")
+    expect(page.locator("#prompt .cm-ap-cut").first).to_be_visible()
+    assert any(f.code.startswith("K") for f in view.findings), "the linter reports the cut too"
+
+
 def test_completion_inserts_the_tag_in_prompt_form(page):
     url = page.url.rstrip("/") + "/api/complete?" + urllib.parse.urlencode({"q": "blond", "limit": 20})
     with urllib.request.urlopen(url) as response:
@@ -152,7 +169,9 @@ def test_highlighting_colours_tags_by_category_and_shows_weights(page, field):
     settled(page, field, len(view.findings))
     for tag in view.tags:
         expect(page.locator(f"#{field} .cm-ap-cat-{tag.category}", has_text=tag.text).first).to_be_visible()
-    expect(page.locator(f"#{field} .cm-ap-weight", has_text="×1.3")).to_be_visible()
-    expect(page.locator(f"#{field} .cm-ap-weight", has_text="×1.21")).to_be_visible()
+    expect(page.locator(f"#{field} .cm-ap-weight[data-weight='×1.3']")).to_be_visible()
+    expect(page.locator(f"#{field} .cm-ap-weight[data-weight='×1.21']")).to_be_visible()
+    # the badges are drawn beside the text, not into it
+    expect(page.locator(f"#{field} .cm-content")).to_have_text(text)
     expect(page.locator(f"#{field} .cm-ap-network")).to_have_text("<lora:detail:0.5>")
     expect(page.locator(f"#{field} .cm-ap-break")).to_have_text("BREAK")
