@@ -199,7 +199,7 @@ class FastState:
 
                 # SDXL's many 1x1 convolutions run faster as matrix products
                 inductor_config.conv_1x1_as_mm = True
-            options = {"backend": plan.backend, "dynamic": False}
+            options: dict[str, Any] = {"backend": plan.backend, "dynamic": False}
             if plan.backend == "inductor":
                 options["mode"] = plan.mode
             self.compiled_unet = torch.compile(unet, **options)
