@@ -32,6 +32,12 @@ def load_json(text: str, located: bool, fail: Fail) -> Any:
 
 
 _JSON_SPACE = re.compile(r"[ \t\n\r]*")
+
+
+def _skip_space(text: str, pos: int) -> int:
+    """Where the JSON whitespace from ``pos`` ends (the pattern also matches nothing, so it always matches)."""
+    match = _JSON_SPACE.match(text, pos)
+    return match.end() if match else pos
 _JSON_CONSTANTS = {"true": True, "false": False, "null": None, "NaN": float("nan"), "Infinity": float("inf")}
 
 
@@ -56,7 +62,7 @@ class _JsonReader:
         text, end = self.text, len(self.text)
         # each open container: (container, the key its next value goes under, or None in a list)
         stack: list[tuple[LocatedDict | LocatedList, Any]] = []
-        pos = _JSON_SPACE.match(text, 0).end()  # type: ignore[union-attr]
+        pos = _skip_space(text, 0)
         root: Any = None
         while True:
             # a value starts at pos
@@ -104,7 +110,7 @@ class _JsonReader:
                 if len(stack) >= MAX_DEPTH:
                     self.fail(*too_deep(*position(text, start)))
                 stack.append((value, None))
-                pos = _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip_space(text, pos)
                 closer = "}" if isinstance(value, LocatedDict) else "]"
                 if text.startswith(closer, pos):
                     stack.pop()
@@ -116,7 +122,7 @@ class _JsonReader:
                     continue
             # after a value: a comma, a closer, or the end of the text
             while True:
-                pos = _JSON_SPACE.match(text, pos).end()  # type: ignore[union-attr]
+                pos = _skip_space(text, pos)
                 if not stack:
                     if pos != end:
                         self.error("Extra data", pos)
@@ -129,7 +135,7 @@ class _JsonReader:
                     continue
                 if not text.startswith(",", pos):
                     self.error("Expecting ',' delimiter", pos)
-                pos = _JSON_SPACE.match(text, pos + 1).end()  # type: ignore[union-attr]
+                pos = _skip_space(text, pos + 1)
                 if isinstance(container, LocatedDict):
                     pos = self.key(stack, pos)
                 break
@@ -150,10 +156,10 @@ class _JsonReader:
         assert isinstance(mapping, LocatedDict)
         mapping.lines[key] = key.line
         stack[-1] = (mapping, key)
-        end = _JSON_SPACE.match(text, end).end()  # type: ignore[union-attr]
+        end = _skip_space(text, end)
         if not text.startswith(":", end):
             self.error("Expecting ':' delimiter", end)
-        return _JSON_SPACE.match(text, end + 1).end()  # type: ignore[union-attr]
+        return _skip_space(text, end + 1)
 
     def located(self, value: str, start: int, end: int) -> Located:
         out = Located(value)

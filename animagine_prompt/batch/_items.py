@@ -144,7 +144,7 @@ def _setting(key: str, raw: Any, path: object, line: int) -> object:
                 check_size(*size, path=path, line=line)
         return str(raw)
     if key in _NUMBERS:
-        return check_setting(_NUMBERS[key], raw, label=key, path=path, line=line)  # type: ignore[call-overload]
+        return check_setting(_NUMBERS[key], raw, label=key, path=path, line=line)
     if key in _FLAGS:
         if not isinstance(raw, bool):
             raise InputError(f"{key} must be true or false, not {shown(raw)}", path=path, line=line)

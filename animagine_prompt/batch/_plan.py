@@ -67,7 +67,7 @@ class Settings:
         for name, setting in _RANGES.items():
             value = getattr(self, name)
             if value is not None:
-                check_setting(setting, value, label=name)  # type: ignore[call-overload]
+                check_setting(setting, value, label=name)
         if self.size is not None:
             size = parse_wxh(self.size)
             if size is not None:
@@ -85,7 +85,7 @@ class Settings:
         for key in overrides:
             if key not in names:
                 raise UsageError(f"unknown setting {key!r}")
-        return replace(self, **overrides)  # type: ignore[arg-type]
+        return replace(self, **overrides)  # type: ignore[arg-type]  # keys checked against the fields above; values by Settings' own checks
 
 
 @dataclass(frozen=True)
@@ -179,11 +179,11 @@ def plan_jobs(
         item_seed = overrides.pop("seed", None)
         item_count = overrides.pop("n", None)
         base = settings.merged(overrides)
-        n = count if item_count is None else int(item_count)  # type: ignore[call-overload]
+        n = count if item_count is None else int(item_count)  # type: ignore[call-overload]  # a batch item's values, already checked by read_batch_file
         if item_seeds is not None:
-            seed_list: list[int | None] = list(item_seeds)  # type: ignore[call-overload]
+            seed_list: list[int | None] = list(item_seeds)  # type: ignore[call-overload]  # a batch item's values, already checked by read_batch_file
         elif item_seed is not None:
-            seed_list = [int(item_seed) + i for i in range(n)]  # type: ignore[call-overload]
+            seed_list = [int(item_seed) + i for i in range(n)]  # type: ignore[call-overload]  # a batch item's values, already checked by read_batch_file
         elif seeds is not None:
             seed_list = list(seeds)
         else:
@@ -200,6 +200,6 @@ def plan_jobs(
     if len(set(keys)) != len(keys):
         # the same prompt, settings and seed twice would be one image written twice
         seen: set[str] = set()
-        jobs = [j for j in jobs if not (j.key in seen or seen.add(j.key))]  # type: ignore[func-returns-value]
+        jobs = [j for j in jobs if not (j.key in seen or seen.add(j.key))]  # type: ignore[func-returns-value]  # set.add returns None: the idiom keeps the first of each key
         jobs = [replace(j, index=i) for i, j in enumerate(jobs)]
     return tuple(jobs)

@@ -219,7 +219,7 @@ class PromptEncoder:
             for t in self.tokenizers
         )
         weights = torch.tensor([chunk.padded_weights() for chunk in plan.chunks], dtype=torch.float32)
-        side = _Side(plan, rows, weights, bool((weights != 1.0).any()), tuple(notes))  # type: ignore[arg-type]
+        side = _Side(plan, rows, weights, bool((weights != 1.0).any()), tuple(notes))  # type: ignore[arg-type]  # rows has one entry per encoder: SDXL has two
         self._sides[key] = side
         if len(self._sides) > _SIDES_KEPT:
             self._sides.popitem(last=False)
@@ -377,7 +377,7 @@ class PromptEncoder:
             negative_pooled = torch.zeros_like(pooled[0])
         else:
             assert match is not None
-            empty = torch.cat([e.float() for e in empties], dim=-1) if match.needs_empty else None  # type: ignore[union-attr]
+            empty = torch.cat([e.float() for e in empties], dim=-1) if match.needs_empty else None  # type: ignore[union-attr]  # empties holds tensors whenever needs_empty is set
             embeds[0], negative_embeds = match_lengths(embeds[0], embeds[1], match, empty)
             negative_pooled = pooled[1]
             kind = match.kind

@@ -316,7 +316,7 @@ class TagDatabase:
             if len(memo) >= _MEMO_SIZE:
                 memo.clear()
             memo[memo_key] = match
-        return match  # type: ignore[return-value]
+        return match  # type: ignore[return-value]  # the memo holds only what _lookup returned
 
     def _lookup(self, text: str, series: frozenset[str]) -> Match | None:
         key = canonical(text)

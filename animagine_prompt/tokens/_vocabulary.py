@@ -59,4 +59,4 @@ def clip_vocabulary() -> tuple[dict[str, int], list[tuple[str, str]]]:
     base = [symbol for _, symbol in byte_symbols()]
     # A merged token is its merge rule without the space between the two parts.
     tokens = [*base, *(s + "</w>" for s in base), *text.replace(" ", "").splitlines(), BOS, EOS]
-    return dict(zip(tokens, range(len(tokens)), strict=True)), merges  # type: ignore[return-value]
+    return dict(zip(tokens, range(len(tokens)), strict=True)), merges  # type: ignore[return-value]  # each merge line splits into exactly two parts

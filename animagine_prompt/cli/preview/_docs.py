@@ -39,7 +39,7 @@ def sample_output(args: tuple[str, ...] = SAMPLE_ARGS) -> str:
     width = parsed.width or 80
     console = Console(file=StringIO(), width=width, color_system=None, force_terminal=False, highlight=False)
     draw(parsed, console, isolated=True)
-    return console.file.getvalue()  # type: ignore[attr-defined]
+    return console.file.getvalue()  # type: ignore[attr-defined]  # the StringIO this function gave the console
 
 
 def sample_block(args: tuple[str, ...] = SAMPLE_ARGS) -> str:

@@ -52,7 +52,7 @@ class TagTable:
         # Headers are styled Text, not header_style: a console without the theme then still renders.
         table = Table(box=box.SIMPLE_HEAD, show_edge=False, pad_edge=False, header_style="")
         for name, justify in (("#", "right"), ("tag", "left"), ("category", "left"), ("weight", "left")):
-            table.add_column(Text(name, "animagine.chunk.label"), justify=justify)  # type: ignore[arg-type]
+            table.add_column(Text(name, "animagine.chunk.label"), justify=justify)  # type: ignore[arg-type]  # rich wants a Literal; the loop's strings are those literals
         table.add_column(Text("chunk", "animagine.chunk.label"), justify="right")
         table.columns[1].overflow = "fold"
         table.columns[3].no_wrap = True

@@ -79,7 +79,7 @@ class ColonTagInSquareBrackets(Rule):
         factor = ctx.prompt.dialect.square
         if factor is None or not _flat(group.children):
             return None
-        if not any(n.kind == "colon" for n in group.children):  # type: ignore[union-attr]
+        if not any(n.kind == "colon" for n in group.children):  # type: ignore[union-attr]  # _flat() above admitted only leaves
             return None
         tag = render(group.children)
         if not tag.strip() or "," in tag or "\n" in tag:

@@ -146,7 +146,7 @@ def _tags_and_words(words: list[str], known: Callable[[str], bool], prose: Calla
             if not tag and not (j == i + 1 and is_english_word(part)):
                 continue
             cand = (prev[0] + 1, prev[1] - tag, [*prev[2], part])
-            if best[j] is None or cand[:2] < best[j][:2]:  # type: ignore[index]
+            if best[j] is None or cand[:2] < best[j][:2]:  # type: ignore[index]  # best[j] is checked for None just before; mypy does not narrow list items
                 best[j] = cand
     done = best[n]
     # A phrase of many parts, or with several non-tag words, is a sentence, not a tag list.
@@ -170,7 +170,7 @@ def _pieces(run: str, word: Callable[[str], bool]) -> list[str] | None:
             if prev is None or len(prev) >= 3:
                 continue
             piece = run[i:j]
-            if word(piece) and (best[j] is None or len(prev) + 1 < len(best[j])):  # type: ignore[arg-type]
+            if word(piece) and (best[j] is None or len(prev) + 1 < len(best[j])):  # type: ignore[arg-type]  # best[j] is checked for None just before; mypy does not narrow list items
                 best[j] = [*prev, piece]
     done = best[n]
     return done if done is not None and len(done) >= 2 else None

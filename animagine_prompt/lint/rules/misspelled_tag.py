@@ -4,12 +4,16 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from typing import TYPE_CHECKING
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._message import quoted, quoted_list
 from animagine_prompt.lint._rule import Finding, Rule
+
+if TYPE_CHECKING:
+    from animagine_prompt.tags import TagDatabase
 
 # Danbooru's subject counts: 1girl, 2girls, 6+boys, ...
 _COUNT = re.compile(r"\d\+?(?:girl|boy|other)s?")
@@ -96,7 +100,7 @@ def _either(texts: list[str]) -> str:
     return quoted_list(texts).replace(f" and {quoted(texts[-1])}", f" or {quoted(texts[-1])}")
 
 
-def _short_typos(text: str, db: object) -> list[str]:
+def _short_typos(text: str, db: TagDatabase) -> list[str]:
     """Tags (prompt form) whose words each equal the item's or are one slip away from a word
     that is not English, cheapest first (a dropped letter costs least), then by posts."""
     from animagine_prompt.tags import is_english_word, to_prompt_form
@@ -107,7 +111,7 @@ def _short_typos(text: str, db: object) -> list[str]:
     if not 2 <= len(words) <= 4:
         return []
     ranked = []
-    for match in db.suggest(text, _CANDIDATES):  # type: ignore[attr-defined]
+    for match in db.suggest(text, _CANDIDATES):
         if match.category not in (0, 5) or match.explicit:
             continue
         tag_words = match.tag.split("_")

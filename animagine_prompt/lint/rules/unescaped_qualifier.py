@@ -4,12 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 from dataclasses import dataclass
+from typing import TYPE_CHECKING, TypeGuard
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._message import quoted, quoted_list
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.syntax import Group, Leaf, Node, render
+
+if TYPE_CHECKING:
+    from animagine_prompt.tags import TagDatabase
 
 
 @dataclass(frozen=True)
@@ -103,11 +107,11 @@ class UnescapedQualifier(Rule):
         )
 
 
-def _is_qualifier(node: Node) -> bool:
+def _is_qualifier(node: Node) -> TypeGuard[Group]:
     return isinstance(node, Group) and node.kind == "round" and node.closed and node.span is not None
 
 
-def _qualified(children: tuple[Node, ...], i: int, db: object) -> _Found | None:
+def _qualified(children: tuple[Node, ...], i: int, db: TagDatabase) -> _Found | None:
     """The qualified tag that the name before ``children[i]`` and the groups from ``i`` on spell."""
     from animagine_prompt.tags import canonical, to_prompt_form
 
@@ -123,8 +127,11 @@ def _qualified(children: tuple[Node, ...], i: int, db: object) -> _Found | None:
     start = before.span[0] + cut + len(raw[cut:]) - len(raw[cut:].lstrip())
     groups: list[Group] = []
     j = i
-    while j < len(children) and _is_qualifier(children[j]):
-        groups.append(children[j])  # type: ignore[arg-type]
+    while j < len(children):
+        node = children[j]
+        if not _is_qualifier(node):
+            break
+        groups.append(node)
         gap = children[j + 1] if j + 1 < len(children) else None
         if isinstance(gap, Leaf) and gap.kind == "text" and not gap.raw.strip(" _") and j + 2 < len(children):
             j += 2
@@ -136,19 +143,21 @@ def _qualified(children: tuple[Node, ...], i: int, db: object) -> _Found | None:
     # The longest run of qualifiers that names a tag wins. The key of n qualifiers keeps their
     # 2n brackets: past the database's longest name it is no tag, and building it for every n
     # of a long run of bracketed words would be quadratic.
-    longest = db.longest_key  # type: ignore[attr-defined]
+    longest = db.longest_key
     for n in range(len(groups), 0, -1):
         named = 2 * n <= longest
-        if not named and db.category_of(qualifiers[n - 1]) != 3:  # type: ignore[attr-defined]
+        if not named and db.category_of(qualifiers[n - 1]) != 3:
             continue
         full = canonical(name + "".join(f" ({q})" for q in qualifiers[:n]))
-        match = db.lookup(full) if named else None  # type: ignore[attr-defined]
+        match = db.lookup(full) if named else None
         if match is not None and match.how in ("exact", "alias", "character") and "_(" in match.tag:
             written = match.prompt_form
-        elif db.category_of(qualifiers[n - 1]) == 3:  # type: ignore[attr-defined]
+        elif db.category_of(qualifiers[n - 1]) == 3:
             written = to_prompt_form(full)
         else:
             continue
-        end = groups[n - 1].span[1]  # type: ignore[index]
+        span = groups[n - 1].span
+        assert span is not None  # _is_qualifier took only groups with a span
+        end = span[1]
         return _Found(start, end, tuple(groups[:n]), written)
     return None
