@@ -17,6 +17,25 @@ def shared_file(*parts: str) -> Path:
     return path
 
 
+def sdxl_factory_module():
+    """``tests/encode/_factory.py`` (tiny random SDXL parts), loaded once by path.
+
+    The tests are imported with ``--import-mode=importlib``, so helper modules are not packages.
+    """
+    import importlib.util
+    import sys
+
+    name = "animagine_prompt_tests_sdxl_factory"
+    if name in sys.modules:
+        return sys.modules[name]
+    spec = importlib.util.spec_from_file_location(name, REPO / "tests" / "encode" / "_factory.py")
+    assert spec is not None and spec.loader is not None
+    module = importlib.util.module_from_spec(spec)
+    sys.modules[name] = module
+    spec.loader.exec_module(module)
+    return module
+
+
 @pytest.fixture(scope="session")
 def real_prompts() -> list[dict]:
     """The 231 prompts people wrote (../shared/data/real-prompts.jsonl)."""

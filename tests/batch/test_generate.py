@@ -27,25 +27,16 @@ from PIL import Image  # noqa: E402
 from animagine_prompt.batch import Manifest  # noqa: E402
 from animagine_prompt.cli import main  # noqa: E402
 from animagine_prompt.metadata import read_generation, read_png_text_file, verify_png  # noqa: E402
+from tests.conftest import sdxl_factory_module  # noqa: E402
 
 REPO = Path(__file__).resolve().parents[2]
 BIN = Path(sys.executable).parent
 
 
-def _factory():
-    # the tiny SDXL factory of the encoder tests, loaded by path (tests use --import-mode=importlib)
-    path = REPO / "tests" / "encode" / "_factory.py"
-    spec = importlib.util.spec_from_file_location("animagine_prompt_tests_sdxl_factory", path)
-    module = importlib.util.module_from_spec(spec)
-    sys.modules.setdefault(spec.name, module)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="module")
 def model(tmp_path_factory) -> str:
     folder = tmp_path_factory.mktemp("tiny-sdxl")
-    _factory().tiny_sdxl_pipeline(folder)
+    sdxl_factory_module().tiny_sdxl_pipeline(folder)
     return str(folder / "pipeline")
 
 

@@ -2,30 +2,18 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from contextlib import contextmanager
-from pathlib import Path
 
 import pytest
+
+from tests.conftest import sdxl_factory_module
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("diffusers")
 
 
-def _load_factory():
-    # tests are imported with --import-mode=importlib, so helper modules are loaded by path
-    path = Path(__file__).with_name("_factory.py")
-    spec = importlib.util.spec_from_file_location("animagine_prompt_tests_sdxl_factory", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[spec.name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
-_factory = _load_factory()
+_factory = sdxl_factory_module()
 
 
 @pytest.fixture(scope="session")

@@ -2,35 +2,21 @@
 
 from __future__ import annotations
 
-import importlib.util
-import sys
 from pathlib import Path
 
 import pytest
+
+from tests.conftest import sdxl_factory_module
 
 pytest.importorskip("torch")
 pytest.importorskip("transformers")
 pytest.importorskip("diffusers")
 
 
-def _load_factory():
-    # the encode tests' factory of random SDXL parts, loaded by path (tests use --import-mode=importlib)
-    name = "animagine_prompt_tests_sdxl_factory"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "encode" / "_factory.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def sdxl_factory():
     """The encode tests' ``_factory`` module."""
-    return _load_factory()
+    return sdxl_factory_module()
 
 
 @pytest.fixture(scope="session")

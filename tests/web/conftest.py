@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import importlib.util
 import json
-import sys
 import threading
 from pathlib import Path
 
@@ -17,6 +16,7 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from animagine_prompt.webui import ServerConfig, create_app  # noqa: E402
+from tests.conftest import sdxl_factory_module  # noqa: E402
 
 HAS_TORCH = all(importlib.util.find_spec(m) is not None for m in ("torch", "diffusers", "transformers"))
 
@@ -29,26 +29,13 @@ def prompt_only():
         yield client
 
 
-def _factory_module():
-    name = "animagine_prompt_tests_sdxl_factory"
-    if name in sys.modules:
-        return sys.modules[name]
-    path = Path(__file__).resolve().parents[1] / "encode" / "_factory.py"
-    spec = importlib.util.spec_from_file_location(name, path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    sys.modules[name] = module
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.fixture(scope="session")
 def tiny_model(tmp_path_factory) -> Path:
     """A tiny random SDXL pipeline folder (``save_pretrained`` output)."""
     if not HAS_TORCH:
         pytest.skip("generation needs the generate extra (torch, diffusers)")
     folder = tmp_path_factory.mktemp("web-tiny-sdxl")
-    _factory_module().tiny_sdxl_pipeline(folder)
+    sdxl_factory_module().tiny_sdxl_pipeline(folder)
     return folder / "pipeline"
 
 
