@@ -2,16 +2,13 @@
 
 from __future__ import annotations
 
-import re
 from collections.abc import Iterator
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Edit, Fix, FixAvailability
 from animagine_prompt.lint._rule import Finding, Rule
-
-# A1111's weight at the end of an AND part (``prompt_parser.re_weight``): a ``:N`` the comma now hides
-_PART_WEIGHT = re.compile(r":\s*[-+]?(?:\d+\.?|\d*\.\d+)\s*$")
+from animagine_prompt.syntax import parse
 
 
 class TrailingSeparator(Rule):
@@ -57,9 +54,16 @@ class TrailingSeparator(Rule):
             return
         start = len(text[: last[0]].rstrip())
         edit = Edit.delete(start, len(text.rstrip()))
-        if _PART_WEIGHT.search(text, 0, last[0]):
+        if _weights_change(ctx, text[: edit.start] + text[edit.end :]):
             title = "remove the trailing comma (the final ':N' becomes the prompt's weight)"
             fix = Fix(title, (edit,), Applicability.UNSAFE)
         else:
             fix = Fix("remove the trailing comma", (edit,))
         yield self.finding(ctx, "the prompt ends with a comma: remove it", last, fix)
+
+
+def _weights_change(ctx: LintContext, fixed: str) -> bool:
+    """Whether removing the comma changes the AND parts' weights (a final ``:N`` it was hiding)."""
+    prompt = ctx.prompt
+    after = parse(fixed, prompt.dialect, comments=prompt.comments)
+    return [s.weight for s in after.subprompts()] != [s.weight for s in prompt.subprompts()]
