@@ -194,10 +194,11 @@ class TextFacts:
         if len(text) > self.LONGEST:
             return
         entries = self._entries
-        entry = entries.get(text)
+        # pop and insert again (the most recent last): neither raises if another thread got here first
+        entry = entries.pop(text, None)
         if entry is None or entry.prompt is not ctx.prompt:
-            entry = entries[text] = _Kept(ctx.prompt)
-        entries.move_to_end(text)
+            entry = _Kept(ctx.prompt)
+        entries[text] = entry
         known, facts = ctx.__dict__, entry.facts
         if len(facts) < len(PER_TEXT):
             for name in PER_TEXT:
@@ -206,7 +207,10 @@ class TextFacts:
         if findings:
             entry.findings.update(((ctx.field, rule), found) for rule, found in findings.items())
         while len(entries) > self.SIZE:
-            entries.popitem(last=False)
+            try:
+                entries.popitem(last=False)
+            except KeyError:  # emptied meanwhile by another thread
+                break
 
 
 def regions_of(prompt: Prompt, items: list[Any]) -> list[int]:
