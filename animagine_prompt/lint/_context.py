@@ -179,13 +179,13 @@ class TextFacts:
             ctx.__dict__.update(entry.facts)  # cached_property reads its value from the instance dict
         return ctx
 
-    def findings(self, ctx: LintContext, rule: int) -> tuple[Any, ...] | None:
-        """What rule number ``rule`` found in ``ctx``'s text and field before, when that did not
-        depend on the counterpart prompt (see :meth:`LintContext.check`); else ``None``."""
+    def findings(self, ctx: LintContext) -> dict[int, tuple[Any, ...]]:
+        """Rule number -> what that rule found in ``ctx``'s text and field before, for the rules
+        whose findings did not depend on the counterpart prompt (see :attr:`LintContext.read_other`)."""
         entry = self._entries.get(ctx.prompt.text)
         if entry is None or entry.prompt is not ctx.prompt:
-            return None
-        return entry.findings.get((ctx.field, rule))
+            return {}
+        return {rule: found for (field, rule), found in entry.findings.items() if field == ctx.field}
 
     def keep(self, ctx: LintContext, findings: dict[int, tuple[Any, ...]] | None = None) -> None:
         """Remember ``ctx``'s parse, the facts its rules worked out and ``findings``: rule number

@@ -151,11 +151,12 @@ class Linter:
             ctx = self._facts.context(this, field, other, self.resources)
             contexts.append(ctx)
             found: list[Finding] = []
+            kept = self._facts.findings(ctx)
             own: dict[int, tuple[Finding, ...]] = {}  # what the text alone decided, by rule
             for number, rule in enumerate(self.rules):
                 if field not in rule.fields:
                     continue
-                known = self._facts.findings(ctx, number)
+                known = kept.get(number)
                 if known is None:
                     ctx.read_other = False
                     known = tuple(rule.check(ctx))
