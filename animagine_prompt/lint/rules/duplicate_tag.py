@@ -4,13 +4,12 @@ from __future__ import annotations
 
 from collections.abc import Iterator
 
-from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Fix, FixAvailability
 from animagine_prompt.lint._message import quoted
 from animagine_prompt.lint._rule import Finding, Rule
 from animagine_prompt.lint.rules._items import removal
-from animagine_prompt.syntax import TagItem
+from animagine_prompt.lint.rules._regions import branches_of, exclusive, regions_of_items
 
 
 class DuplicateTag(Rule):
@@ -18,9 +17,12 @@ class DuplicateTag(Rule):
 
     ## What it does
     Reports an item whose tag (compared in Danbooru form: case, spaces and underscores folded)
-    already appears in the same part of the prompt. A repeat in another part (after `BREAK` or
-    `AND`) is only information: with Regional Prompter or composable diffusion each part
-    describes its own region or subject, and repeating a tag there is deliberate.
+    already appears in the same part of the prompt. A repeat in another part is not reported:
+    with Regional Prompter or composable diffusion each part (after `BREAK` or `AND`) describes
+    its own region or subject, and so does each line when several lines start with the same
+    subject count (`2girls, ...` per line, as Forge Couple reads them). The two branches of a
+    schedule (`[god rays:(god rays):0.4]`) or an alternation are never in the prompt together,
+    so a tag in both is no repeat either.
 
     ## Why it matters
     The repeat costs tokens and quietly strengthens the tag; when the two copies have different
@@ -41,8 +43,8 @@ class DuplicateTag(Rule):
 
     ## Fix safety
     The fix removes the copy with the lower weight (the later one when they are equal). It is
-    safe when both copies are written the same way, unsafe otherwise. A repeat in another part
-    has no fix.
+    safe when both copies are written the same way and sit in the same schedule branches (so
+    the model sees them at the same steps), unsafe otherwise.
     """
 
     code = "T005"
@@ -51,34 +53,29 @@ class DuplicateTag(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the later copy of each repeated item."""
-        first: dict[tuple[int, str], TagItem] = {}
-        elsewhere: dict[str, int] = {}
-        for item, key, region in zip(ctx.tags, ctx.keys, ctx.regions, strict=True):
+        branches = branches_of(ctx)
+        # (region, key) -> the copies kept so far: one, or one per branch of a schedule.
+        kept: dict[tuple[int, str], list[int]] = {}
+        for index, (item, key, region) in enumerate(zip(ctx.tags, ctx.keys, regions_of_items(ctx), strict=True)):
             if not key:
                 continue
-            earlier = first.get((region, key))
-            if earlier is None:
-                first[(region, key)] = item
-                if key in elsewhere:
-                    yield self.finding(
-                        ctx,
-                        f"{quoted(item.text)} is also in part {elsewhere[key] + 1} of the prompt (parts are split "
-                        "by BREAK and AND): fine when each part describes its own subject, else keep one",
-                        item.span,
-                        severity=Severity.INFO,
-                    )
-                elsewhere.setdefault(key, region)
+            copies = kept.setdefault((region, key), [])
+            rivals = [i for i in copies if branches is None or not exclusive(branches[i], branches[index])]
+            if not rivals:
+                copies.append(index)
                 continue
+            earlier = ctx.tags[rivals[0]]
             weaker = item if item.weight <= earlier.weight else earlier
             edit = removal(ctx.text, weaker)
             fix = None
             if edit is not None:
-                same = item.source == earlier.source
+                # Copies in different schedule branches are present at different steps.
+                same = item.source == earlier.source and (branches is None or branches[index] == branches[rivals[0]])
                 fix = Fix(
                     f"remove the copy at weight {weaker.weight:.3g}",
                     (edit,),
                     Applicability.SAFE if same else Applicability.UNSAFE,
                 )
             if weaker is earlier:
-                first[(region, key)] = item
+                copies[copies.index(rivals[0])] = index
             yield self.finding(ctx, f"{quoted(item.text)} appears more than once: keep one", item.span, fix)
