@@ -40,12 +40,6 @@ WRITTEN, WHOLE, BOTH = "written", "whole", "both"
 KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {
     # `((smile:1.8))` multiplies to 2.18.
     ("S008", "recall"): ("an explicit weight inside emphasis is not multiplied out", BOTH),
-    # `[re:zero:10]`: a one-word `from` before a colon tag.
-    ("S012", "recall"): ("colon tags with a one-word first half are missed", BOTH),
-    # `(fennec ears fox ears:1.1)` in a real prompt.
-    ("S103", "recall"): ("items inside weights are not split", WHOLE),
-    # `crane (machine)`, `/(overwatch 1/)` in real prompts.
-    ("T001", "recall"): ("general-tag qualifiers and slash-escaped brackets are missed", WHOLE),
     # `kafka_(honkai:_star_rail)`.
     ("T002", "recall"): ("Danbooru-form character tags with a colon are missed", WRITTEN),
     # `jpegartifacts`, `wort quality`, `ltra-detailed` in real prompts.
