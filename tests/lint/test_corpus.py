@@ -37,14 +37,7 @@ sc = _load_scorecard()
 WRITTEN, WHOLE, BOTH = "written", "whole", "both"
 
 #: (rule, target) -> (what the rule gets wrong, where it shows). The examples are corpus cases.
-KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {
-    # `((smile:1.8))` multiplies to 2.18.
-    ("S008", "recall"): ("an explicit weight inside emphasis is not multiplied out", BOTH),
-    # `kafka_(honkai:_star_rail)`.
-    ("T002", "recall"): ("Danbooru-form character tags with a colon are missed", WRITTEN),
-    # `jpegartifacts`, `wort quality`, `ltra-detailed` in real prompts.
-    ("T003", "recall"): ("run-together words and some one-word slips get no correction", WHOLE),
-}
+KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 def _written() -> list:
