@@ -21,6 +21,7 @@ __all__ = ["branches_of", "exclusive", "regions_of_items"]
 
 #: A subject count at the start of a line: `1girl`, `2girls`, `1boy`, `3others`.
 _COUNT = re.compile(r"\d\+?(?:girl|boy|other)s?")
+_NEWLINE = re.compile("\n")
 
 
 def regions_of_items(ctx: LintContext) -> list[int]:
@@ -39,13 +40,16 @@ def regions_of_items(ctx: LintContext) -> list[int]:
     parts = ctx.regions
     if ctx.negative or "\n" not in ctx.text:
         return parts
-    starts = [i for i, line in enumerate(ctx.text.split("\n")) if line.strip()]
-    newlines = [i for i, ch in enumerate(ctx.text) if ch == "\n"]
+    newlines = [m.start() for m in _NEWLINE.finditer(ctx.text)]
     lines = [bisect(newlines, item.span[0]) for item in ctx.tags]
-    first: dict[int, str] = {}
+    # The first item of each line, when it is a subject count.
+    leads: list[str] = []
+    previous = -1
     for line, key in zip(lines, ctx.keys, strict=True):
-        first.setdefault(line, key)
-    leads = [first[n] for n in starts if n in first and _COUNT.fullmatch(first[n])]
+        if line != previous:
+            previous = line
+            if _COUNT.fullmatch(key):
+                leads.append(key)
     if len(leads) == len(set(leads)):
         return parts
     # Lines and parts both split: number the pairs so that each stays its own region.
@@ -63,6 +67,8 @@ def branches_of(ctx: LintContext) -> list[frozenset[tuple[int, int]]] | None:
     >>> [sorted(b) for b in branches_of(ctx)]
     [[], [(0, 0)], [(0, 1), (1, 0)], [(0, 1), (1, 1)], []]
     """
+    if "[" not in ctx.text:
+        return None  # schedules and alternations need square brackets
     extents: list[tuple[int, int, int, int]] = []  # start, end, owner, branch
     owner = -1
     for v in ctx.visits:

@@ -112,6 +112,8 @@ class ContradictoryTags(Rule):
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report each item that contradicts an earlier one in the same region."""
         keys = set(ctx.keys)
+        if len(keys.intersection(_PARTNERS)) < 2:
+            return  # no pair to compare
         panels = not keys.isdisjoint(_PANELS)
         # `solo` beside `2girls` leaves the count in doubt: then one person is assumed.
         people = not keys.isdisjoint(_SEVERAL) or len(keys & _ONE_EACH) > 1

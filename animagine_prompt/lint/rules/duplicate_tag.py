@@ -59,8 +59,11 @@ class DuplicateTag(Rule):
         for index, (item, key, region) in enumerate(zip(ctx.tags, ctx.keys, regions_of_items(ctx), strict=True)):
             if not key:
                 continue
-            copies = kept.setdefault((region, key), [])
-            rivals = [i for i in copies if branches is None or not exclusive(branches[i], branches[index])]
+            copies = kept.get((region, key))
+            if copies is None:
+                kept[region, key] = [index]
+                continue
+            rivals = copies if branches is None else [i for i in copies if not exclusive(branches[i], branches[index])]
             if not rivals:
                 copies.append(index)
                 continue

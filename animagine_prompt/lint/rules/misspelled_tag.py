@@ -74,10 +74,11 @@ class MisspelledTag(Rule):
             if not plain:
                 continue
             start, end = item.text_span
+            if networks:
+                squeezed = _squeezed(item.text)
+                if len(squeezed) >= 4 and any(squeezed in name for name in networks):
+                    continue
             match = db.lookup(item.text)
-            squeezed = _squeezed(item.text)
-            if len(squeezed) >= 4 and any(squeezed in name for name in networks):
-                continue
             if match is not None and match.how == "fuzzy" and match.confident:
                 offered = [match.prompt_form]
                 message = f"unknown tag {quoted(item.text)}: did you mean {quoted(offered[0])}?"
@@ -91,20 +92,15 @@ class MisspelledTag(Rule):
             elif match is not None and match.how == "alias" and item.text.isalnum() and "_" in match.tag:
                 # An alias that is the tag with its spaces dropped (`jpegartifacts`): the model
                 # was trained on the tag, and reads the run as word pieces.
-                if squeezed != _squeezed(match.tag):
+                if item.text.lower() != match.tag.replace("_", ""):
                     continue
                 offered = [match.prompt_form]
                 message = f"{quoted(item.text)} is {quoted(offered[0])} run together: write {quoted(offered[0])}"
                 severity = None
-            elif match is None and is_prose(item.text):
+            elif match is None:
                 # Prose is never corrected, save a slip in one of the model card's quality tags
                 # (`wort quality`): those are what a prompt's list of modifiers is made of.
-                offered = _quality_typo(item.text, db)
-                if not offered:
-                    continue
-                message, severity = f"unknown tag {quoted(item.text)}: did you mean {quoted(offered[0])}?", None
-            elif match is None and not is_prose(item.text):
-                offered = _short_typos(item.text, db)
+                offered = _quality_typo(item.text, db) if is_prose(item.text) else _short_typos(item.text, db)
                 if not offered:
                     continue
                 if len(offered) == 1:

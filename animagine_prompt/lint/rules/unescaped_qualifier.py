@@ -125,7 +125,7 @@ def _qualified(children: tuple[Node, ...], i: int, db: TagDatabase) -> _Found | 
         return None
     raw = before.raw
     # Full-width commas separate tags typed with a Chinese or Japanese keyboard.
-    cut = max(raw.rfind(sep) for sep in ",\n\uff0c\u3001") + 1
+    cut = max(raw.rfind(","), raw.rfind("\n"), raw.rfind("\uff0c"), raw.rfind("\u3001")) + 1
     name = raw[cut:].strip()
     # `d.va /(overwatch 1/)`: slashes typed where backslashes were meant.
     slashed = name.endswith("/")
