@@ -23,7 +23,7 @@ class MissingSeparator(Rule):
     ## What it does
     Reports an item that is not a tag but is several tags run together (in an item with
     brackets inside, such as `woman (fennec ears fox ears:1.1)`, each run of text between the
-    brackets is looked at on its own):
+    brackets is looked at on its own; `1girl break 1boy` is left to S010):
     - split at a space into two known tags, where each part has at least two words or is a
       subject count such as `1girl` or `solo` (`green hair blue eyes`), or into two phrases of
       two or more words ending in the same noun, one of them a known tag (`fennec ears fox ears`);
@@ -90,7 +90,8 @@ class MissingSeparator(Rule):
                             severity=Severity.INFO,
                         )
                 continue
-            if len(words) > 8 or known(text):
+            # `1girl break 1boy` is a lowercase BREAK between tags: S010's to report.
+            if len(words) > 8 or known(text) or any(w.lower() == "break" for w in words[1:-1]):
                 continue
             parts = _two_strong(words, known)
             # Two tags that are not English need two words that are not: counted before the search.
