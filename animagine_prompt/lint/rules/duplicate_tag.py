@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
+from itertools import repeat
 
 from animagine_prompt.lint._context import LintContext
 from animagine_prompt.lint._fix import Applicability, Fix, FixAvailability
@@ -102,7 +103,11 @@ def _entries(ctx: LintContext) -> Iterator[tuple[TagItem, str, int, int, bool]]:
     written as tags between full-width commas gives each of those tags instead."""
     from animagine_prompt.tags import canonical
 
-    for index, (item, key, region) in enumerate(zip(ctx.tags, ctx.keys, regions_of_items(ctx), strict=True)):
+    regions = regions_of_items(ctx)
+    if not _WIDE.search(ctx.text):
+        yield from zip(ctx.tags, ctx.keys, regions, range(len(regions)), repeat(True))
+        return
+    for index, (item, key, region) in enumerate(zip(ctx.tags, ctx.keys, regions, strict=True)):
         start, end = item.text_span
         if not _WIDE.search(item.text) or ctx.text[start:end] != item.text:
             yield item, key, region, index, True

@@ -69,14 +69,14 @@ class MisspelledTag(Rule):
         db = ctx.database
         # A word from a loaded LoRA's name is its trigger word (`leveraction` beside
         # `<lora:leveractionrifle-AOM2:0.75>`), not a typo.
-        networks = [_squeezed(n.name) for n in ctx.networks]
+        networks = "\n".join(_squeezed(n.name) for n in ctx.networks)
         for item, plain in zip(ctx.tags, ctx.plain, strict=True):
             if not plain:
                 continue
             start, end = item.text_span
             if networks:
                 squeezed = _squeezed(item.text)
-                if len(squeezed) >= 4 and any(squeezed in name for name in networks):
+                if len(squeezed) >= 4 and squeezed in networks:
                     continue
             match = db.lookup(item.text)
             if match is not None and match.how == "fuzzy" and match.confident:
@@ -118,7 +118,10 @@ class MisspelledTag(Rule):
 
 def _squeezed(text: str) -> str:
     """Lowercase letters and digits only: `leveraction-AOM2` -> `leveractionaom2`."""
-    return "".join(ch for ch in text.lower() if ch.isalnum())
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
 
 
 def _quality_typo(text: str, db: TagDatabase) -> list[str]:

@@ -49,7 +49,7 @@ class ScheduleWrittenAsWeight(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report ``[to:when]`` schedules whose ``when`` is written as a decimal."""
-        if not ctx.prompt.dialect.schedules:
+        if not ctx.prompt.dialect.schedules or "[" not in ctx.text:
             return
         schedules = [v.node for v in ctx.visits if isinstance(v.node, Schedule)]
         # `[a:b:0.5]` or `[a::0.5]` elsewhere: the author edits prompts on purpose.
