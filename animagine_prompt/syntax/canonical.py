@@ -26,6 +26,8 @@ _CLOSERS = {"round": ")", "square": "]", "brace": "}"}
 _WOULD_WEIGH = re.compile(r":\s*[+-]?(?:\d+(?:\.\d*)?|\.\d+)\s*$")
 _WOULD_SCHEDULE = re.compile(r":[ \t\f\r\n]*[+-]?(?:\d+(?:\.\d*)?|\.\d+)(?:[eE][+-]?\d+)?[ \t\f\r\n]*$")
 _NUMBER_CHARS = re.compile(r"[^\s\d.+\-eE]")
+# what a backslash escapes (the grammar's ESCAPE token)
+_ESCAPABLE = frozenset("()[]{}\\")
 
 
 def format_weight(weight: float) -> str:
@@ -57,11 +59,13 @@ def _leaf(leaf: Leaf | ExtraNetwork) -> str:
     if isinstance(leaf, ExtraNetwork):
         return leaf.raw
     if leaf.kind == "stray":
+        if leaf.raw.startswith(":"):
+            # ":2)" closing no group is text, but escaping its ")" would free the ":" to split a
+            # schedule: "[a:2):2]" would become "[a:2\\):2]", whose first half is "a"
+            return leaf.raw.replace(" ", "")
         return leaf.raw[:-1].replace(" ", "") + "\\" + leaf.raw[-1]
     if leaf.kind == "comment":
         return leaf.raw + "\n"  # whatever follows must not fall into the comment
-    if leaf.kind == "backslash":
-        return ""  # a lone backslash means nothing, and before a bracket it would become an escape
     if leaf.kind == "break":
         return f" {leaf.raw} "  # a word of its own: "a\\BREAK" loses its backslash, not its BREAK
     if leaf.kind in ("text", "colon", "pipe"):
@@ -76,26 +80,39 @@ def _tidy(text: str) -> str:
 
 
 class _Writer:
-    """Output pieces; an opener or separator drops the spaces after it, a closer those before it."""
+    """Output pieces; an opener or separator drops the spaces after it, a closer those before it.
 
-    __slots__ = ("out", "strip_next")
+    A lone backslash means nothing to A1111, but it keeps the text on its two sides apart:
+    dropping it would join ``BRE\\AK`` into a BREAK, ``(a:1\\.2)`` into a weight and ``<a\\:b>``
+    into a LoRA. It is written again only before a character it cannot escape; before a space,
+    a bracket or the end it goes, since there it would escape what a tidy rendering puts next.
+    """
+
+    __slots__ = ("backslash", "out", "strip_next")
 
     def __init__(self) -> None:
         self.out: list[str] = []
         self.strip_next = False
+        self.backslash = False
 
     def text(self, piece: str) -> None:
         if self.strip_next:
             piece = piece.lstrip(" ")
         if piece:
+            if self.backslash:
+                self.backslash = False
+                if not piece[0].isspace() and piece[0] not in _ESCAPABLE:
+                    piece = "\\" + piece
             self.out.append(piece)
             self.strip_next = False
 
     def opener(self, piece: str) -> None:
+        self.backslash = False
         self.out.append(piece)
         self.strip_next = True
 
     def closer(self, piece: str, separator: bool = False) -> None:
+        self.backslash = False
         out = self.out
         while out and out[-1].endswith(" "):
             kept = out[-1].rstrip(" ")
@@ -147,7 +164,9 @@ def canonical(tree: PromptTree | tuple[Node, ...]) -> str:
             elif isinstance(owner, Alternate):
                 writer.closer("]")
             continue
-        if isinstance(item, (Leaf, ExtraNetwork)):
+        if type(item) is Leaf and item.kind == "backslash":
+            writer.backslash = True
+        elif isinstance(item, (Leaf, ExtraNetwork)):
             writer.text(_leaf(item))
         elif isinstance(item, Group):
             writer.opener(item.open)

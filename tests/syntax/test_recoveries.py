@@ -128,3 +128,24 @@ def test_canonical_keeps_a_break_after_a_lone_backslash():
     once = parse(text).canonical()
     assert once == "a BREAK b"
     assert [f.text for f in parse(once).fragments()] == [f.text for f in parse(text).fragments()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(a:1\\.2)", "(a:1\\.2)"),  # text "a:1.2" at 1.1, not a weight of 1.2
+        ("BRE\\AK", "BRE\\AK"),  # the word, not a BREAK
+        ("A\\ND b", "A\\ND b"),  # the word, not an AND
+        ("<a\\:(>", "<a\\:(>)"),  # text and a group, not a LoRA
+        ("a\\ b", "a b"),  # before a space the backslash goes
+        ("[a:2):2]", "[a:2):2]"),  # ":2)" is text: escaping its ")" would free the ":" to split a schedule
+    ],
+)
+def test_canonical_keeps_what_a_lone_backslash_or_a_stray_weight_separates(text, expected):
+    once = parse(text).canonical()
+    assert once == expected
+    assert parse(once).canonical() == once
+    for step in (None, 1, 5):
+        assert [(f.text, f.weight) for f in parse(once).fragments(step=step)] == [
+            (f.text, f.weight) for f in parse(text).fragments(step=step)
+        ]
