@@ -17,12 +17,12 @@ Run by hand from the repository root::
   p95 (target: server side p95 <= 50 ms);
 - completion: ``GET /api/complete`` on prefixes of the items of those prompts, the same way,
   against ``TagDatabase.complete`` called directly (target: server side p95 <= 30 ms);
-- generation: one job through ``/api/generate`` to its ``done`` event (queue, worker thread,
-  previews, events, PNG with metadata written), against ``generate`` plus writing its PNG, on the
-  tiny random SDXL pipeline of the tests, the same settings, in interleaved pairs whose order
-  alternates after two warm-up rounds of each, torch on one thread; the median of the per-pair
-  ratios (target <= 1.05) in wall time, in the process's CPU time, and in the CPU time inside
-  ``generate`` (sampling, the step callbacks and previews: the worker's share).
+- generation: one job through ``animagine-prompt serve`` running in its own process (HTTP, queue,
+  worker thread, previews, events, PNG with metadata written), from ``/api/generate`` to its
+  ``done`` event, against ``generate`` with the same settings plus writing its PNG in this
+  process, on the tiny random SDXL pipeline of the tests, torch on one thread in both; in pairs
+  whose order alternates, after two warm-up rounds of each; the median of the per-pair ratios
+  (target <= 1.05) in wall time and in CPU time of the process that generated.
 """
 
 from __future__ import annotations
@@ -37,8 +37,9 @@ import subprocess
 import sys
 import tempfile
 import time
+from collections.abc import Iterator
+from contextlib import contextmanager
 from pathlib import Path
-from typing import Any
 
 ROOT = Path(__file__).resolve().parents[1]
 REAL = ROOT.parent / "shared" / "data" / "real-prompts.jsonl"
@@ -197,8 +198,8 @@ def _report(what: str, server: list[float], trip: list[float], direct: list[floa
 def generation(rounds: int, steps: int, threads: int) -> None:
     import importlib.util
 
+    import httpx
     import torch
-    from fastapi.testclient import TestClient
 
     from animagine_prompt._files import write_atomic
     from animagine_prompt.pipeline import load
@@ -211,103 +212,132 @@ def generation(rounds: int, steps: int, threads: int) -> None:
     assert spec is not None and spec.loader is not None
     factory = importlib.util.module_from_spec(spec)
     spec.loader.exec_module(factory)
-    # One torch thread by default: on a busy machine torch's pool spins and waits for its threads,
-    # which moves a job's time by tens of percent from one run to the next; the work measured, and
-    # the thread it runs on (the server's worker, or this one), are otherwise the same.
-    if threads:
-        torch.set_num_threads(threads)
+    # One torch thread in both processes: on a busy machine torch's pool spins and waits for its
+    # threads, which moves a job's time by tens of percent from one run to the next.
+    torch.set_num_threads(threads)
     with tempfile.TemporaryDirectory() as tmp:
         folder = Path(tmp)
         factory.tiny_sdxl_pipeline(folder)
-        loaded = load(str(folder / "pipeline"), vae=None, device="cpu", dtype="fp32")
-        loaded.pipe.set_progress_bar_config(disable=True)
-        pipe = _TimedGenerate(loaded)
+        model = folder / "pipeline"
+        pipe = load(str(model), vae=None, device="cpu", dtype="fp32")
+        pipe.pipe.set_progress_bar_config(disable=True)
         out = folder / "out"
-        config = ServerConfig(output=out, pipeline_factory=lambda: pipe, model="tiny-sdxl")
         body = {"prompt": LINT_PROMPT, "negative": "lowres", "size": "64x64", "steps": steps, "seed": 1}
-        app = create_app(config, warm_up=False)
-        # the baseline makes the very call the job makes: the settings the server resolves
-        job = job_request(GenerateBody(**body), app.state.server)
+        # `serve` in its own process, as people run it, the model loaded by its first job; this
+        # process is the client, as the browser is
+        serve = [
+            *("serve", "--model", str(model), "--vae", "none", "--device", "cpu", "--dtype", "float32"),
+            *("--output", str(out)),
+        ]
+        with (
+            _serve_process(serve, {"OMP_NUM_THREADS": str(threads)}, folder) as (url, pid),
+            httpx.Client(base_url=url, timeout=300) as client,
+        ):
 
-        def through_server(client: TestClient) -> tuple[float, float, float]:
-            started, cpu = time.perf_counter(), time.process_time()
-            job = client.post("/api/generate", json=body).json()["job"]
-            with client.stream("GET", f"/api/jobs/{job}/events") as response:
-                last = ""
-                for line in response.iter_lines():
-                    if line.startswith("event: "):
-                        last = line
-            assert last == "event: done", last
-            return time.perf_counter() - started, time.process_time() - cpu, pipe.last_cpu
+            def through_server() -> tuple[float, float, dict]:
+                started, cpu = time.perf_counter(), _threads_cpu_of(pid)
+                job = client.post("/api/generate", json=body).json()["job"]
+                settings: dict = {}
+                with client.stream("GET", f"/api/jobs/{job}/events") as response:
+                    last = ""
+                    for line in response.iter_lines():
+                        if line.startswith("event: "):
+                            last = line
+                        elif line.startswith("data: ") and last == "event: image":
+                            settings = json.loads(line[6:])["settings"]
+                assert last == "event: done", last
+                return time.perf_counter() - started, _threads_cpu_of(pid) - cpu, settings
 
-        def plain() -> tuple[float, float, float]:
-            started, cpu = time.perf_counter(), time.process_time()
-            result = pipe.generate(
-                job.prompt,
-                job.negative,
-                quality="none",
-                style="none",
-                size=(job.width, job.height),
-                steps=job.steps,
-                guidance=job.guidance,
-                seed=job.seed,
-                sampler=job.sampler,
-            )
-            write_atomic(out / "plain.png", result.png(0, model="tiny-sdxl"))
-            return time.perf_counter() - started, time.process_time() - cpu, pipe.last_cpu
+            # the baseline makes the very call the job makes: the prompts and settings the server
+            # builds and resolves (checked against what its image event says it used)
+            job = job_request(GenerateBody(**body), create_app(ServerConfig(generate=False)).state.server)
+            used = through_server()[2]
+            assert (used["sampler"], used["guidance"], used["steps"]) == (job.sampler, job.guidance, job.steps), used
 
-        # Pairs, their order alternating (server first, then baseline first): a machine that slows
-        # down or speeds up mid-run moves both halves of a pair, and the ratio of each pair keeps
-        # what the server adds; the median of those ratios ignores the pairs another process hit.
-        pairs: list[tuple[tuple[float, ...], tuple[float, ...]]] = []
-        with TestClient(app) as client:
-            for _ in range(2):  # warm both paths: the first job imports the preview's codecs
-                through_server(client)
+            def plain() -> tuple[float, float]:
+                started, cpu = time.perf_counter(), time.process_time()
+                result = pipe.generate(
+                    job.prompt,
+                    job.negative,
+                    quality="none",  # the prompts come built, as the job's do
+                    style="none",
+                    size=(job.width, job.height),
+                    steps=job.steps,
+                    guidance=job.guidance,
+                    seed=job.seed,
+                    sampler=job.sampler,
+                )
+                write_atomic(out / "plain.png", result.png(0, model=str(model)))
+                return time.perf_counter() - started, time.process_time() - cpu
+
+            # Pairs, their order alternating (server first, then baseline first): a machine that
+            # slows down or speeds up mid-run moves both halves of a pair, and the ratio of each
+            # pair keeps what the server adds; the median of those ratios ignores the pairs another
+            # process hit.
+            pairs: list[tuple[tuple[float, float], tuple[float, float]]] = []
+            for _ in range(2):  # warm both paths
+                through_server()
                 plain()
             for n in range(rounds):
                 if n % 2 == 0:
-                    served = through_server(client)
+                    served = through_server()[:2]
                     pairs.append((served, plain()))
                 else:
                     baseline = plain()
-                    pairs.append((through_server(client), baseline))
+                    pairs.append((through_server()[:2], baseline))
     print(
-        f"generation (tiny SDXL, 64x64, {steps} steps, {rounds} interleaved pairs, {torch.get_num_threads()} torch "
-        f"thread(s)): a job through the server against generate + PNG written; medians, and the median of the "
-        f"per-pair ratios with its quartiles (target <= 1.05x)"
+        f"generation (tiny SDXL, 64x64, {steps} steps, {rounds} interleaved pairs, {threads} torch thread(s)): a job "
+        f"through `serve` against generate + PNG written; medians, and the median of the per-pair ratios with its "
+        f"quartiles (target <= 1.05x)"
     )
-    for i, what in enumerate(
-        (
-            "wall time, whole job",
-            "CPU time of the process, whole job",  # the worker, the event loop and this client
-            "CPU time inside generate",  # its thread only: sampling, callbacks and previews
-        )
-    ):
+    for i, what in enumerate(("wall time, whole job", "CPU time of the process")):
         ratios = [served[i] / baseline[i] for served, baseline in pairs]
-        q1, ratio, q3 = statistics.quantiles(ratios, n=4)
+        q1, _, q3 = statistics.quantiles(ratios, n=4)
         s = statistics.median(served[i] for served, _ in pairs)
         p = statistics.median(baseline[i] for _, baseline in pairs)
         print(
-            f"  {what + ':':36} server {_ms(s):>9}, baseline {_ms(p):>9}; ratio {statistics.median(ratios):.3f}x "
+            f"  {what + ':':25} server {_ms(s):>9}, baseline {_ms(p):>9}; ratio {statistics.median(ratios):.3f}x "
             f"(quartiles {q1:.3f}x to {q3:.3f}x)"
         )
     print(f"load average: {', '.join(f'{x:.1f}' for x in os.getloadavg())} on {os.cpu_count()} CPUs")
 
 
-class _TimedGenerate:
-    """The loaded pipeline, whose ``generate`` notes the CPU time of the thread that called it:
-    the server's worker for a job, the benchmark's own thread for the baseline."""
-
-    def __init__(self, pipe: Any) -> None:
-        self.pipe = pipe
-        self.last_cpu = 0.0
-
-    def generate(self, *args: Any, **kwargs: Any) -> Any:
-        started = time.thread_time()
+def _threads_cpu_of(pid: int) -> float:
+    """CPU seconds the threads of a running process have used so far, to the nanosecond (Linux
+    ``schedstat``; ``/proc/PID/stat`` counts in 10 ms ticks, a few percent of a tiny job)."""
+    total = 0
+    for task in Path(f"/proc/{pid}/task").iterdir():
         try:
-            return self.pipe.generate(*args, **kwargs)
-        finally:
-            self.last_cpu = time.thread_time() - started
+            total += int((task / "schedstat").read_text().split()[0])
+        except (OSError, ValueError):  # a thread that ended between the listing and the read
+            pass
+    return total / 1e9
+
+
+@contextmanager
+def _serve_process(arguments: list[str], env: dict[str, str], cwd: Path) -> Iterator[tuple[str, int]]:
+    """``animagine-prompt ARGUMENTS --port N`` running in ``cwd``; yields its address and process id."""
+    import httpx
+
+    port = _free_port()
+    command = [sys.executable, "-m", "animagine_prompt", *arguments, "--port", str(port)]
+    process = subprocess.Popen(
+        command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=cwd, env={**os.environ, **env}
+    )
+    url = f"http://127.0.0.1:{port}"
+    try:
+        while True:
+            try:
+                httpx.get(f"{url}/api/info", timeout=10)
+                break
+            except httpx.TransportError:
+                if process.poll() is not None:
+                    sys.exit("serve exited before answering")
+                time.sleep(0.02)
+        yield url, process.pid
+    finally:
+        process.terminate()
+        process.wait(60)
 
 
 def main() -> None:
@@ -316,10 +346,8 @@ def main() -> None:
         "--parts", default="startup,api,generate", help="what to measure: startup, api, generate (default all)"
     )
     parser.add_argument("--rounds", type=int, default=5, help="start-up rounds (default 5)")
-    parser.add_argument("--pairs", type=int, default=20, help="generation pairs (default 20)")
-    parser.add_argument(
-        "--threads", type=int, default=1, help="torch threads while generating (default 1; 0: torch's own choice)"
-    )
+    parser.add_argument("--pairs", type=int, default=30, help="generation pairs (default 30)")
+    parser.add_argument("--threads", type=int, default=1, help="torch threads while generating (default 1)")
     parser.add_argument("--steps", type=int, default=8, help="sampling steps per generation (default 8)")
     parser.add_argument("--queries", type=int, default=2000, help="most completion requests (default 2000)")
     args = parser.parse_args()

@@ -159,9 +159,8 @@ def main() -> None:
         total, waiting, drawing, server, parsing = runs[kind]
         t50, t95 = _percentiles(total)
         print(f"{label:40} {t50:8.1f} {t95:8.1f}   ratio to baseline {t50 / a50:.2f}x / {t95 / a95:.2f}x")
-        wait = "80 ms debounce" if kind == "key" else "no debounce"
         for part, values in (
-            (f"  edit -> request sent ({wait})", waiting),
+            ("  edit -> request sent", waiting),
             ("  request sent -> shown", [t - w for t, w in zip(total, waiting, strict=True)]),
             ("    of which the server (Server-Timing)", server),
             ("    of which last byte -> parsed", parsing),
