@@ -43,6 +43,14 @@ def is_kaomoji(tag: str) -> bool:
 _SURROGATE = re.compile("[\ud800-\udfff]")
 
 
+# Keys already worked out: a bulk lint asks for the same items (and the same negative prompt's
+# items) once per rule and prompt. Cleared when full, and long texts (prose, whole prompts) are
+# not kept, so that a long run stays bounded.
+_KEYS: dict[str, str] = {}
+_KEYS_SIZE = 1 << 16
+_KEYS_LONGEST = 200
+
+
 def canonical(text: str) -> str:
     """The Danbooru key of a tag written in any form.
 
@@ -58,6 +66,17 @@ def canonical(text: str) -> str:
     >>> canonical("  green_ hair "), canonical("ＧＲＥＥＮ　ＨＡＩＲ"), canonical("^_^")
     ('green_hair', 'green_hair', '^_^')
     """
+    key = _KEYS.get(text)
+    if key is None:
+        key = _canonical(text)
+        if len(text) <= _KEYS_LONGEST:
+            if len(_KEYS) >= _KEYS_SIZE:
+                _KEYS.clear()
+            _KEYS[text] = key
+    return key
+
+
+def _canonical(text: str) -> str:
     if text.isascii():
         stripped = text.strip()
         if not _SLOW.intersection(stripped) and "  " not in stripped and "_ " not in stripped and " _" not in stripped:

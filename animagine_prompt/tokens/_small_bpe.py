@@ -23,6 +23,8 @@ __all__ = ["SmallBpe", "readable"]
 # CLIP's word pattern restricted to lowercased ASCII: the contractions, letter runs, single
 # digits, runs of other non-space characters. Whitespace separates words and is dropped.
 _WORD = re.compile(r"'s|'t|'re|'ve|'m|'ll|'d|[a-z]+|[0-9]|[^ \t\n\ra-z0-9]+")
+# the same, kept by re.split between the blanks around it
+_SPLIT = re.compile(f"({_WORD.pattern})")
 # text the pattern above reads exactly as the backend's Unicode pattern and normaliser do
 _READABLE = re.compile(r"[\t\n\r\x20-\x7e]*")
 # distinct words remembered; a long run over many prompts starts the memo again past this
@@ -72,21 +74,25 @@ class SmallBpe:
         offsets: list[tuple[int, int]] = []
         words = self._words
         add_id, add_offset = ids.append, offsets.append
-        for match in _WORD.finditer(text.lower()):
-            word = match.group()
+        # The split alternates blanks and words, starting and ending with blanks (maybe empty):
+        # a word's offset is the running length, with no match object per word.
+        pieces = iter(_SPLIT.split(text.lower()))
+        start = len(next(pieces))
+        for word, blank in zip(pieces, pieces, strict=True):
             known = words.get(word)
             if known is None:
                 if len(words) >= _MAX_WORDS:
                     words.clear()
                 known = words[word] = self._word(word)
-            start = match.start()
+            size = len(word)
             word_ids, spans = known
             if len(word_ids) == 1:  # most words of a prompt are one token: no loop, no generator
                 add_id(word_ids[0])
-                add_offset((start, start + len(word)))
+                add_offset((start, start + size))
             else:
                 ids += word_ids
                 offsets += [(start + a, start + b) for a, b in spans]
+            start += size + len(blank)
         return ids, offsets
 
     def _word(self, word: str) -> tuple[list[int], list[tuple[int, int]]]:

@@ -57,6 +57,11 @@ class DuplicateTag(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report the later copy of each repeated item."""
+        if not _WIDE.search(ctx.text):
+            # Items are the entries (no full-width commas to split): copies need a repeated key.
+            keys = [key for key in ctx.keys if key]
+            if len(set(keys)) == len(keys):
+                return
         branches = branches_of(ctx)
         entries = list(_entries(ctx))
         # (region, key) -> the copies kept so far (entry positions): one, or one per schedule branch.

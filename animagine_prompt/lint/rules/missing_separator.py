@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator
+from typing import Any
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
@@ -65,39 +66,30 @@ class MissingSeparator(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report items that are known tags joined by spaces, or words joined without them."""
-        from animagine_prompt.tags import is_english_word, is_prose
-
-        db = ctx.database
-
-        def known(text: str) -> bool:
-            return ctx.category_of(text) is not None
-
+        # What a piece's text reads as depends on the text and the tag data alone: prompts of a
+        # bulk lint repeat their items, so each text is judged once per run.
+        judged: dict[str, tuple[bool, list[str]] | None] = ctx.resources.memo("S103-judged", dict)
         for text, (start, end), in_place in _pieces_of_items(ctx):
-            words = text.split(" ")
-            if len(words) == 1:
-                key = text.lower()
-                if _RUN.fullmatch(key) and not is_english_word(key) and db.lookup(text) is None:
-                    pieces = _pieces(key, lambda p: is_english_word(p) or known(p) or bool(_RESOLUTION.fullmatch(p)))
-                    resolution = pieces is not None and any(_RESOLUTION.fullmatch(p) for p in pieces)
-                    # Three words run together are a typo in a negative prompt's list of defects
-                    # (`uglylongbody`); in the prompt they are more likely a trigger or embedding name.
-                    if pieces and (resolution or (len(pieces) == 3 and ctx.negative)):
-                        yield self.finding(
-                            ctx,
-                            f"{quoted(text)} reads as {quoted(' '.join(pieces))} run together: "
-                            "separate the words with spaces, or the tags with commas",
-                            (start, end),
-                            severity=Severity.INFO,
-                        )
+            verdict = judged.get(text, _UNJUDGED)
+            if verdict is _UNJUDGED:
+                if len(judged) >= _MEMO_SIZE:
+                    judged.clear()
+                verdict = judged[text] = _judge(ctx, text)
+            if verdict is None:
                 continue
-            # `1girl break 1boy` is a lowercase BREAK between tags: S010's to report.
-            if len(words) > 8 or known(text) or any(w.lower() == "break" for w in words[1:-1]):
-                continue
-            parts = _two_strong(words, known)
-            # Two tags that are not English need two words that are not: counted before the search.
-            if parts is None and sum(not is_english_word(w) for w in words) >= 2:
-                parts = _tags_and_words(words, known, is_prose)
-            if parts is None:
+            run, parts = verdict
+            if run:
+                resolution = any(_RESOLUTION.fullmatch(p) for p in parts)
+                # Three words run together are a typo in a negative prompt's list of defects
+                # (`uglylongbody`); in the prompt they are more likely a trigger or embedding name.
+                if resolution or (len(parts) == 3 and ctx.negative):
+                    yield self.finding(
+                        ctx,
+                        f"{quoted(text)} reads as {quoted(' '.join(parts))} run together: "
+                        "separate the words with spaces, or the tags with commas",
+                        (start, end),
+                        severity=Severity.INFO,
+                    )
                 continue
             fix = None
             if in_place:
@@ -113,6 +105,37 @@ class MissingSeparator(Rule):
                 (start, end),
                 fix,
             )
+
+
+#: Entries of the per-run memo of judged texts before it is cleared.
+_MEMO_SIZE = 1 << 16
+_UNJUDGED: Any = object()
+
+
+def _judge(ctx: LintContext, text: str) -> tuple[bool, list[str]] | None:
+    """What one piece's ``text`` reads as: ``(True, words)`` for a run of letters that is words
+    without spaces, ``(False, tags)`` for tags without commas, ``None`` for neither."""
+    from animagine_prompt.tags import is_english_word, is_prose
+
+    def known(text: str) -> bool:
+        return ctx.category_of(text) is not None
+
+    words = text.split(" ")
+    if len(words) == 1:
+        key = text.lower()
+        if _RUN.fullmatch(key) and not is_english_word(key) and ctx.database.lookup(text) is None:
+            pieces = _pieces(key, lambda p: is_english_word(p) or known(p) or bool(_RESOLUTION.fullmatch(p)))
+            if pieces:
+                return True, pieces
+        return None
+    # `1girl break 1boy` is a lowercase BREAK between tags: S010's to report.
+    if len(words) > 8 or known(text) or any(w.lower() == "break" for w in words[1:-1]):
+        return None
+    parts = _two_strong(words, known)
+    # Two tags that are not English need two words that are not: counted before the search.
+    if parts is None and sum(not is_english_word(w) for w in words) >= 2:
+        parts = _tags_and_words(words, known, is_prose)
+    return None if parts is None else (False, parts)
 
 
 #: A run of an item's text between brackets, escapes included; a weight that ends it is cut off.

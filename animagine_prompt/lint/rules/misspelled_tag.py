@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 from collections.abc import Iterator
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from animagine_prompt.diagnostics import Severity
 from animagine_prompt.lint._context import LintContext
@@ -64,9 +64,10 @@ class MisspelledTag(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report items whose lookup is a confident fuzzy match, a miscounted subject, or a short typo."""
-        from animagine_prompt.tags import canonical, is_prose
-
         db = ctx.database
+        # What an item's text is offered depends on the text and the tag data alone: prompts of
+        # a bulk lint repeat their items, so each text is judged once per run.
+        judged: dict[str, tuple[str, list[str], Severity | None] | None] = ctx.resources.memo("T003-judged", dict)
         # A word from a loaded LoRA's name is its trigger word (`leveraction` beside
         # `<lora:leveractionrifle-AOM2:0.75>`), not a typo.
         networks = "\n".join(_squeezed(n.name) for n in ctx.networks)
@@ -78,42 +79,56 @@ class MisspelledTag(Rule):
                 squeezed = _squeezed(item.text)
                 if len(squeezed) >= 4 and squeezed in networks:
                     continue
-            match = db.lookup(item.text)
-            if match is not None and match.how == "fuzzy" and match.confident:
-                offered = [match.prompt_form]
-                message = f"unknown tag {quoted(item.text)}: did you mean {quoted(offered[0])}?"
-                severity = None
-            elif match is not None and match.how == "alias" and _COUNT.fullmatch(canonical(item.text)):
-                if not _COUNT.fullmatch(match.tag):
-                    continue
-                offered = [match.prompt_form]
-                message = f"{quoted(item.text)} is not a Danbooru count tag: write {quoted(offered[0])}"
-                severity = None
-            elif match is not None and match.how == "alias" and item.text.isalnum() and "_" in match.tag:
-                # An alias that is the tag with its spaces dropped (`jpegartifacts`): the model
-                # was trained on the tag, and reads the run as word pieces.
-                if item.text.lower() != match.tag.replace("_", ""):
-                    continue
-                offered = [match.prompt_form]
-                message = f"{quoted(item.text)} is {quoted(offered[0])} run together: write {quoted(offered[0])}"
-                severity = None
-            elif match is None:
-                # Prose is never corrected, save a slip in one of the model card's quality tags
-                # (`wort quality`): those are what a prompt's list of modifiers is made of.
-                offered = _quality_typo(item.text, db) if is_prose(item.text) else _short_typos(item.text, db)
-                if not offered:
-                    continue
-                if len(offered) == 1:
-                    message, severity = f"unknown tag {quoted(item.text)}: did you mean {quoted(offered[0])}?", None
-                else:
-                    message = f"unknown tag {quoted(item.text)}: perhaps {_either(offered)}?"
-                    severity = Severity.INFO
-            else:
+            verdict = judged.get(item.text, _UNJUDGED)
+            if verdict is _UNJUDGED:
+                if len(judged) >= _MEMO_SIZE:
+                    judged.clear()
+                verdict = judged[item.text] = _judge(item.text, db)
+            if verdict is None:
                 continue
+            message, offered, severity = verdict
             fix = None
             if ctx.text[start:end] == item.text:  # only plain text can be replaced in place
                 fix = Fix(f"replace with {quoted(offered[0])}", (Edit(start, end, offered[0]),), Applicability.UNSAFE)
             yield self.finding(ctx, message, (start, end), fix, severity=severity)
+
+
+#: Entries of the per-run memo of judged texts before it is cleared.
+_MEMO_SIZE = 1 << 16
+_UNJUDGED: Any = object()
+
+
+def _judge(text: str, db: TagDatabase) -> tuple[str, list[str], Severity | None] | None:
+    """The message, the tags offered (best first) and the severity (``None``: the rule's own)
+    for an item written ``text``, or ``None`` when it is no typo."""
+    from animagine_prompt.tags import canonical, is_prose
+
+    match = db.lookup(text)
+    if match is not None and match.how == "fuzzy" and match.confident:
+        offered = [match.prompt_form]
+        return f"unknown tag {quoted(text)}: did you mean {quoted(offered[0])}?", offered, None
+    if match is not None and match.how == "alias" and _COUNT.fullmatch(canonical(text)):
+        if not _COUNT.fullmatch(match.tag):
+            return None
+        offered = [match.prompt_form]
+        return f"{quoted(text)} is not a Danbooru count tag: write {quoted(offered[0])}", offered, None
+    if match is not None and match.how == "alias" and text.isalnum() and "_" in match.tag:
+        # An alias that is the tag with its spaces dropped (`jpegartifacts`): the model
+        # was trained on the tag, and reads the run as word pieces.
+        if text.lower() != match.tag.replace("_", ""):
+            return None
+        offered = [match.prompt_form]
+        return f"{quoted(text)} is {quoted(offered[0])} run together: write {quoted(offered[0])}", offered, None
+    if match is not None:
+        return None
+    # Prose is never corrected, save a slip in one of the model card's quality tags
+    # (`wort quality`): those are what a prompt's list of modifiers is made of.
+    offered = _quality_typo(text, db) if is_prose(text) else _short_typos(text, db)
+    if not offered:
+        return None
+    if len(offered) == 1:
+        return f"unknown tag {quoted(text)}: did you mean {quoted(offered[0])}?", offered, None
+    return f"unknown tag {quoted(text)}: perhaps {_either(offered)}?", offered, Severity.INFO
 
 
 def _squeezed(text: str) -> str:

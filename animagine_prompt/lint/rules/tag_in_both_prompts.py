@@ -50,9 +50,12 @@ class TagInBothPrompts(Rule):
         from animagine_prompt.tags import canonical
 
         # NovelAI braces are text in A1111, around words the model still reads: `{2 girls}`.
+        wanted = {key.strip("{}") for key in ctx.keys if key}
         positive: dict[str, set[int]] = {}
         for item, region in zip(ctx.other_tags, ctx.other_regions, strict=True):
-            positive.setdefault(canonical(item.text).strip("{}"), set()).add(region)
+            key = canonical(item.text).strip("{}")
+            if key in wanted:  # only the negative's keys are looked up below
+                positive.setdefault(key, set()).add(region)
         split_prompt = max(ctx.other_regions) > 0
         split_negative = max(ctx.regions, default=0) > 0
         for item, key, region in zip(ctx.tags, ctx.keys, ctx.regions, strict=True):

@@ -52,6 +52,8 @@ class UnderscoreInTag(Rule):
         """Report known tags whose source holds underscores."""
         from animagine_prompt.tags import is_kaomoji
 
+        if "_" not in ctx.text:
+            return  # every item's source is part of the text: no underscore in any of them
         # A LoRA's trigger word is typed as its name is (`<lora:santa_outfit:0.3>`, `santa_outfit`).
         networks = {n.name.lower() for n in ctx.networks}
         for item in ctx.tags:
