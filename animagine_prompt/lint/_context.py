@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import re
 from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
@@ -14,6 +15,8 @@ if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.syntax import Prompt
 
 __all__ = ["PER_TEXT", "LintContext", "Resources", "TextFacts", "regions_of"]
+
+_BRACKET = re.compile(r"[()\[\]]")
 
 #: Entries kept by the per-run memos before they are cleared (bulk lint of many prompts).
 _MEMO_SIZE = 1 << 16
@@ -292,9 +295,21 @@ class LintContext:
     @cached_property
     def plain(self) -> list[bool]:
         """For each item, whether its text is one piece (no unescaped brackets inside it)."""
+        from bisect import bisect_left
+
         from animagine_prompt.lint.rules._items import has_inner_brackets
 
-        return [not has_inner_brackets(self.text, item) for item in self.tags]
+        text = self.text
+        # Only an item whose text holds a bracket character needs the closer look for escapes.
+        brackets = [m.start() for m in _BRACKET.finditer(text)]
+        if not brackets:
+            return [True] * len(self.tags)
+        plain = []
+        for item in self.tags:
+            start, end = item.text_span
+            at = bisect_left(brackets, start)
+            plain.append(at == len(brackets) or brackets[at] >= end or not has_inner_brackets(text, item))
+        return plain
 
     @cached_property
     def regions(self) -> list[int]:

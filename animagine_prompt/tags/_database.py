@@ -72,6 +72,7 @@ class TagDatabase:
         self._exact_cache: dict[int, Match] = {}
         # Prompts repeat the same items, so results are remembered by input text (and series).
         self._memo: dict[object, Match | None] = {}
+        self._resolved: dict[str, Match | None] = {}
         self._fuzzy: FuzzyIndex | None = None
         self._known_words = _KnownWords(vocabulary.words)
         #: Where the data came from: ``"bundled"`` and the paths of user files, in merge order.
@@ -221,6 +222,20 @@ class TagDatabase:
         return self._match(candidates[0], "character", 0.5 + 0.45 * self._share(candidates))
 
     def _resolve(self, key: str, series: frozenset[str] = frozenset()) -> Match | None:
+        if series:
+            return self._resolve_key(key, series)
+        # Without series the answer is the key's alone: lookup() and category_of() of one item
+        # (and of its spellings) ask for it in turn.
+        resolved = self._resolved
+        match = resolved.get(key, _MISSING)
+        if match is _MISSING:
+            match = self._resolve_key(key, series)
+            if len(resolved) >= _MEMO_SIZE:
+                resolved.clear()
+            resolved[key] = match
+        return match  # type: ignore[return-value]  # the memo holds only what _resolve_key returned
+
+    def _resolve_key(self, key: str, series: frozenset[str]) -> Match | None:
         vocabulary = self._vocabulary
         i = vocabulary.find(key)
         if i is not None:

@@ -75,3 +75,29 @@ def test_copies_are_found_by_key_whatever_the_spelling() -> None:
     ]
     for (prompt, negative), expected in cases:
         assert [(f.code, f.span, f.field) for f in linter.lint(prompt, negative)] == expected, prompt
+
+
+def test_plain_items_are_those_without_unescaped_brackets_inside() -> None:
+    from animagine_prompt.lint._context import LintContext, Resources
+    from animagine_prompt.lint.rules._items import has_inner_brackets
+    from animagine_prompt.syntax import parse
+
+    for text in [
+        "1girl, smile",
+        r"(a b:1.2), c (d), e \(f\), \[g], [h:i:3], j\\(k), (l)",
+        r"hu tao \(genshin impact\), (smile), [[x]], y (z",
+        r"\(lead, trail\), ((w))",
+    ]:
+        prompt = parse(text)
+        ctx = LintContext(prompt, "prompt", None, Resources(LintSettings()))
+        assert ctx.plain == [not has_inner_brackets(text, item) for item in ctx.tags], text
+
+
+def test_a_remembered_resolution_does_not_leak_into_series_lookups() -> None:
+    from animagine_prompt.tags import load_database
+
+    db = load_database()
+    assert db.lookup("amber") is None and db.category_of("amber") is None
+    assert db.lookup("amber", series=["genshin impact"]).tag == "amber_(genshin_impact)"
+    assert db.lookup("amber") is None
+    assert db.category_of("blond hair") == db.lookup("blond hair").category == 0

@@ -126,5 +126,10 @@ def commas(leaves: Iterable[object]) -> list[int]:
     out: list[int] = []
     for leaf in leaves:
         if isinstance(leaf, Leaf) and leaf.kind in ("text", "comma") and leaf.span is not None:
-            out.extend(leaf.span[0] + i for i, ch in enumerate(leaf.raw) if ch == ",")
+            # found with str.find: a text leaf may be a long run of tags, read once per prompt
+            raw, start = leaf.raw, leaf.span[0]
+            at = raw.find(",")
+            while at >= 0:
+                out.append(start + at)
+                at = raw.find(",", at + 1)
     return out
