@@ -11,7 +11,9 @@ path users hit with a real checkpoint:
   shows up as a shape error) or ``"real"`` (CLIP-L 768/12 layers/12 heads and OpenCLIP bigG
   1280/32 layers/20 heads, projection 1280: about 820M parameters, seconds to build);
 - ``tiny_sdxl_pipeline(folder)``: a whole ``StableDiffusionXLPipeline`` with tiny UNet, VAE and
-  scheduler in the shapes diffusers' own SDXL tests use, around the tiny text encoders.
+  scheduler in the shapes diffusers' own SDXL tests use, around the tiny text encoders
+  (``save_tiny_sdxl_pipeline`` only saves it; ``tiny_sdxl_models`` loads a saved one's UNet and
+  text encoders alone).
 
 Seeds are fixed, so two builds give the same weights.
 """
@@ -27,7 +29,9 @@ __all__ = [
     "REAL_CONFIGS",
     "TINY_CONFIGS",
     "clip_tokenizers",
+    "save_tiny_sdxl_pipeline",
     "text_encoders",
+    "tiny_sdxl_models",
     "tiny_sdxl_pipeline",
 ]
 
@@ -193,6 +197,16 @@ def tiny_sdxl_components(folder: Path, *, seed: int = 0) -> dict[str, Any]:
     }
 
 
+def save_tiny_sdxl_pipeline(folder: Path, *, seed: int = 0, force_zeros_for_empty_prompt: bool = True) -> Path:
+    """Save a tiny random ``StableDiffusionXLPipeline`` as ``folder/pipeline`` and return that path."""
+    from diffusers import StableDiffusionXLPipeline
+
+    components = tiny_sdxl_components(Path(folder) / "parts", seed=seed)
+    pipe = StableDiffusionXLPipeline(**components, force_zeros_for_empty_prompt=force_zeros_for_empty_prompt)
+    pipe.save_pretrained(Path(folder) / "pipeline")
+    return Path(folder) / "pipeline"
+
+
 def tiny_sdxl_pipeline(folder: Path, *, seed: int = 0, force_zeros_for_empty_prompt: bool = True) -> Any:
     """A tiny random ``StableDiffusionXLPipeline``, saved under ``folder/pipeline`` and loaded back.
 
@@ -201,7 +215,18 @@ def tiny_sdxl_pipeline(folder: Path, *, seed: int = 0, force_zeros_for_empty_pro
     """
     from diffusers import StableDiffusionXLPipeline
 
-    components = tiny_sdxl_components(Path(folder) / "parts", seed=seed)
-    pipe = StableDiffusionXLPipeline(**components, force_zeros_for_empty_prompt=force_zeros_for_empty_prompt)
-    pipe.save_pretrained(Path(folder) / "pipeline")
-    return StableDiffusionXLPipeline.from_pretrained(Path(folder) / "pipeline")
+    saved = save_tiny_sdxl_pipeline(folder, seed=seed, force_zeros_for_empty_prompt=force_zeros_for_empty_prompt)
+    return StableDiffusionXLPipeline.from_pretrained(saved)
+
+
+def tiny_sdxl_models(pipeline: Path) -> dict[str, Any]:
+    """The UNet and both text encoders of a saved pipeline folder, loaded on their own: fresh
+    modules to attach adapters to, without the tokenizers, VAE and scheduler a whole load brings."""
+    from diffusers import UNet2DConditionModel
+    from transformers import CLIPTextModel, CLIPTextModelWithProjection
+
+    return {
+        "unet": UNet2DConditionModel.from_pretrained(Path(pipeline) / "unet"),
+        "text_encoder": CLIPTextModel.from_pretrained(Path(pipeline) / "text_encoder"),
+        "text_encoder_2": CLIPTextModelWithProjection.from_pretrained(Path(pipeline) / "text_encoder_2"),
+    }
