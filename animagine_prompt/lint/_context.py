@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections import OrderedDict
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -12,10 +13,27 @@ if TYPE_CHECKING:  # pragma: no cover
     from animagine_prompt.lint._settings import LintSettings
     from animagine_prompt.syntax import Prompt
 
-__all__ = ["LintContext", "Resources", "regions_of"]
+__all__ = ["PER_TEXT", "LintContext", "Resources", "TextFacts", "regions_of"]
 
 #: Entries kept by the per-run memos before they are cleared (bulk lint of many prompts).
 _MEMO_SIZE = 1 << 16
+
+#: The :class:`LintContext` facts that depend on the prompt's text alone (not on the field, the
+#: counterpart or the tag data): a text linted again (the same negative prompt beside every
+#: prompt of a batch) reuses them instead of walking, splitting and tokenizing it again.
+PER_TEXT = (
+    "tags",
+    "keys",
+    "plain",
+    "regions",
+    "visits",
+    "leaves",
+    "networks",
+    "commas",
+    "fragments",
+    "short_segments",
+    "plan",
+)
 
 
 @dataclass
@@ -105,6 +123,96 @@ class Resources:
         return names
 
 
+class _Kept:
+    """What is kept of one text: its parse, its :data:`PER_TEXT` facts, and the findings of the
+    rules that did not look at the counterpart prompt, by field and rule."""
+
+    __slots__ = ("facts", "findings", "prompt")
+
+    def __init__(self, prompt: Prompt) -> None:
+        self.prompt = prompt
+        self.facts: dict[str, Any] = {}
+        self.findings: dict[tuple[str, int], tuple[Any, ...]] = {}
+
+
+class TextFacts:
+    """The parsed prompts of the texts a linter saw last, with the :data:`PER_TEXT` facts its
+    contexts worked out and the findings that depend on the text alone, kept for a few texts of
+    bounded size.
+
+    One belongs to one :class:`~animagine_prompt.lint.Linter`: its dialect parsed every text in
+    it, and its rules (with their options) and tag data made the findings, so nothing kept here
+    is ever read under other settings.
+
+    >>> from animagine_prompt.lint._settings import LintSettings
+    >>> from animagine_prompt.syntax import parse
+    >>> facts, res = TextFacts(), Resources(LintSettings())
+    >>> first = LintContext(parse("1girl, smile"), "prompt", None, res)
+    >>> [t.text for t in first.tags]
+    ['1girl', 'smile']
+    >>> facts.keep(first)
+    >>> again = facts.context(facts.prompt("1girl, smile"), "negative_prompt", None, res)
+    >>> again.prompt is first.prompt, again.tags is first.tags
+    (True, True)
+    """
+
+    #: Texts remembered; the oldest is dropped past this.
+    SIZE = 16
+    #: Longer texts are not kept: a huge prompt is rarely linted twice, and its facts are large.
+    LONGEST = 20_000
+
+    def __init__(self) -> None:
+        # an OrderedDict drops its oldest entry in constant time; a dict's first key is found by
+        # skipping the slots of every entry deleted before it
+        self._entries: OrderedDict[str, _Kept] = OrderedDict()
+
+    def prompt(self, text: str) -> Prompt | None:
+        """The parsed prompt of ``text`` when it was kept, else ``None``."""
+        entry = self._entries.get(text)
+        return None if entry is None else entry.prompt
+
+    def context(self, prompt: Prompt, field: str, other: Prompt | None, resources: Resources) -> LintContext:
+        """A context for ``prompt`` that starts with the facts kept for that very parse."""
+        ctx = LintContext(prompt, field, other, resources)
+        entry = self._entries.get(prompt.text)
+        if entry is not None and entry.prompt is prompt:
+            ctx.__dict__.update(entry.facts)  # cached_property reads its value from the instance dict
+        return ctx
+
+    def findings(self, ctx: LintContext) -> dict[int, tuple[Any, ...]]:
+        """Rule number -> what that rule found in ``ctx``'s text and field before, for the rules
+        whose findings did not depend on the counterpart prompt (see :attr:`LintContext.read_other`)."""
+        entry = self._entries.get(ctx.prompt.text)
+        if entry is None or entry.prompt is not ctx.prompt:
+            return {}
+        return {rule: found for (field, rule), found in entry.findings.items() if field == ctx.field}
+
+    def keep(self, ctx: LintContext, findings: dict[int, tuple[Any, ...]] | None = None) -> None:
+        """Remember ``ctx``'s parse, the facts its rules worked out and ``findings``: rule number
+        -> what the rule found without reading the counterpart prompt."""
+        text = ctx.prompt.text
+        if len(text) > self.LONGEST:
+            return
+        entries = self._entries
+        # pop and insert again (the most recent last): neither raises if another thread got here first
+        entry = entries.pop(text, None)
+        if entry is None or entry.prompt is not ctx.prompt:
+            entry = _Kept(ctx.prompt)
+        entries[text] = entry
+        known, facts = ctx.__dict__, entry.facts
+        if len(facts) < len(PER_TEXT):
+            for name in PER_TEXT:
+                if name in known:
+                    facts[name] = known[name]
+        if findings:
+            entry.findings.update(((ctx.field, rule), found) for rule, found in findings.items())
+        while len(entries) > self.SIZE:
+            try:
+                entries.popitem(last=False)
+            except KeyError:  # emptied meanwhile by another thread
+                break
+
+
 def regions_of(prompt: Prompt, items: list[Any]) -> list[int]:
     """For each of ``prompt``'s items, how many ``BREAK``/``AND`` come before it."""
     from animagine_prompt.syntax import iter_leaves
@@ -127,21 +235,37 @@ def _regions(leaves: Any, items: list[Any]) -> list[int]:
     return [bisect(cuts, item.span[0]) for item in items]
 
 
-@dataclass
 class LintContext:
     """One prompt under lint: ``field`` is ``prompt`` or ``negative_prompt``; ``other`` is the counterpart.
 
+    Every read of the counterpart (:attr:`other` and what is derived from it) is noted in
+    :attr:`read_other`, so that the linter knows which findings the text alone decided.
+
     >>> from animagine_prompt.lint._settings import LintSettings
     >>> from animagine_prompt.syntax import parse
-    >>> ctx = LintContext(parse("1girl, , solo"), "prompt", None, Resources(LintSettings()))
-    >>> [t.text for t in ctx.tags]
-    ['1girl', 'solo']
+    >>> ctx = LintContext(parse("1girl, , solo"), "prompt", parse("lowres"), Resources(LintSettings()))
+    >>> [t.text for t in ctx.tags], ctx.read_other
+    (['1girl', 'solo'], False)
+    >>> [t.text for t in ctx.other_tags], ctx.read_other
+    (['lowres'], True)
     """
 
-    prompt: Prompt
-    field: str
-    other: Prompt | None
-    resources: Resources
+    def __init__(self, prompt: Prompt, field: str, other: Prompt | None, resources: Resources) -> None:
+        self.prompt = prompt
+        self.field = field
+        self._other = other
+        self.resources = resources
+        #: Whether the counterpart prompt was read since this was last set to False.
+        self.read_other = False
+
+    def __repr__(self) -> str:
+        return f"<LintContext {self.field} {self.prompt.text[:40]!r}>"
+
+    @property
+    def other(self) -> Prompt | None:
+        """The counterpart prompt (the negative of a prompt, and the other way round), or ``None``."""
+        self.read_other = True
+        return self._other
 
     @property
     def text(self) -> str:
@@ -186,10 +310,15 @@ class LintContext:
             return [0] * len(self.tags)
         return _regions(self.leaves, self.tags)
 
-    @cached_property
+    @property
     def other_regions(self) -> list[int]:
         """:attr:`regions` of the counterpart prompt's items."""
-        return [] if self.other is None else regions_of(self.other, self.other_tags)
+        self.read_other = True
+        return self._other_regions
+
+    @cached_property
+    def _other_regions(self) -> list[int]:
+        return [] if self._other is None else regions_of(self._other, self._other_tags)
 
     @cached_property
     def _series_named(self) -> tuple[list[frozenset[str]], dict[str, int], frozenset[str]]:
@@ -198,7 +327,7 @@ class LintContext:
         known: dict[str, frozenset[str]] = self.resources.memo("series_of_item", dict)
         own: list[frozenset[str]] = []
         other: set[str] = set()
-        for items, out in ((self.tags, own), (self.other_tags, None)):
+        for items, out in ((self.tags, own), (self._other_tags, None)):
             for text in [item.text for item in items]:
                 names = known.get(text)
                 if names is None:
@@ -217,6 +346,7 @@ class LintContext:
         """The series (copyright tags, qualifiers of character tags) that the prompt and its
         counterpart name in items other than item ``index``: ``misty`` alone names Pokemon
         through its own alias, which must not count as the prompt naming it."""
+        self.read_other = True
         own, counts, every = self._series_named
         if not own[index]:
             return every
@@ -259,10 +389,15 @@ class LintContext:
 
         return commas(self.leaves)
 
-    @cached_property
+    @property
     def other_tags(self) -> list[Any]:
         """The counterpart prompt's items, empty when there is none."""
-        return [] if self.other is None else list(self.other.tags())
+        self.read_other = True
+        return self._other_tags
+
+    @cached_property
+    def _other_tags(self) -> list[Any]:
+        return [] if self._other is None else list(self._other.tags())
 
     @cached_property
     def short_segments(self) -> int | None:
@@ -281,7 +416,7 @@ class LintContext:
         True
         """
         count, size = 1, 0
-        for fragment in self.prompt.fragments():
+        for fragment in self.fragments:
             if fragment.kind in ("break", "and"):
                 count, size = count + 1, 0
                 continue
@@ -291,11 +426,17 @@ class LintContext:
         return count
 
     @cached_property
+    def fragments(self) -> list[Any]:
+        """The prompt's weighted text fragments (``Prompt.fragments()``), built once for the
+        chunk rules and the plan."""
+        return list(self.prompt.fragments())
+
+    @cached_property
     def plan(self) -> Any:
         """The 75-token chunk plan of the prompt."""
         from animagine_prompt import tokens
 
-        return tokens.plan(self.prompt)
+        return tokens.plan(self.prompt, fragments=self.fragments)
 
     @property
     def database(self) -> Any:

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import TYPE_CHECKING
 
-from animagine_prompt.lint._context import LintContext, Resources
+from animagine_prompt.lint._context import LintContext, Resources, TextFacts
 from animagine_prompt.lint._fix import apply_fixes
 from animagine_prompt.lint._noqa import drop_silenced
 from animagine_prompt.lint._rule import FIELDS, Finding, Rule
@@ -105,6 +105,8 @@ class Linter:
             self.rules.append(cls(self.settings.rule_options(code, cls.name)))
         # Tags and presets are loaded by the first rule that asks for them, never here.
         self.resources = Resources(self.settings, tuple(tag_paths), tuple(preset_paths), user_presets)
+        # Bulk lint pairs many prompts with one negative: that text is parsed and walked once.
+        self._facts = TextFacts()
 
     def _parse(self, text: str | Prompt) -> Prompt:
         from animagine_prompt.syntax import Prompt, parse
@@ -113,7 +115,7 @@ class Linter:
             if text.dialect.name == self.settings.dialect:
                 return text  # parsed already (a BuiltPrompt's parse, say): not parsed again
             text = text.text
-        return parse(text, dialect=self.settings.dialect)
+        return self._facts.prompt(text) or parse(text, dialect=self.settings.dialect)
 
     def lint(self, prompt: str, negative: str | None = None) -> tuple[Finding, ...]:
         """Findings for ``prompt`` and, when given, ``negative``, in source order per field; none
@@ -146,10 +148,23 @@ class Linter:
         ):
             if this is None:
                 continue
-            ctx = LintContext(this, field, other, self.resources)
+            ctx = self._facts.context(this, field, other, self.resources)
             contexts.append(ctx)
-            found = [f for rule in self.rules if field in rule.fields for f in rule.check(ctx)]
+            found: list[Finding] = []
+            kept = self._facts.findings(ctx)
+            own: dict[int, tuple[Finding, ...]] = {}  # what the text alone decided, by rule
+            for number, rule in enumerate(self.rules):
+                if field not in rule.fields:
+                    continue
+                known = kept.get(number)
+                if known is None:
+                    ctx.read_other = False
+                    known = tuple(rule.check(ctx))
+                    if not ctx.read_other:
+                        own[number] = known
+                found.extend(known)
             findings.extend(drop_silenced(this, found))
+            self._facts.keep(ctx, own)
         findings.sort(key=lambda f: (FIELDS.index(f.field), f.span, f.code))
         return LintRun(tuple(findings), tuple(contexts))
 

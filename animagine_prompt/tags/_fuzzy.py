@@ -11,11 +11,12 @@ from __future__ import annotations
 
 import math
 import re
-from collections.abc import Container
+from array import array
+from collections.abc import Container, Sequence
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:  # pragma: no cover
-    from animagine_prompt.tags._vocabulary import Vocabulary
+    from animagine_prompt.tags._vocabulary import KeyOrder, Vocabulary
 
 __all__ = ["FuzzyIndex", "typo_confidence"]
 
@@ -119,15 +120,19 @@ class FuzzyIndex:
         self._vocabulary = vocabulary
         self._counts = vocabulary.counts
         self._searches = 0
-        self._keys: list[str] | None = None
+        #: per key order (by first letters, by last), its ids and keys as lists, once in bulk use
+        self._ordered: tuple[_Ordered, _Ordered] | None = None
 
     def _count_search(self) -> None:
-        # The first searches read keys in place; a bulk run pays once for a list of them all.
+        # The first searches read keys in place; a bulk run pays once for the keys of each
+        # order laid out as lists, so that a run of candidates is a slice of one.
         self._searches += 1
-        if self._keys is None and self._searches > _SEARCHES_IN_PLACE:
-            self._keys = self._vocabulary.names.as_list() + self._vocabulary.aliases.as_list()
+        if self._ordered is None and self._searches > _SEARCHES_IN_PLACE:
+            vocabulary = self._vocabulary
+            keys = vocabulary.names.as_list() + vocabulary.aliases.as_list()
+            self._ordered = (_Ordered(vocabulary.by_first, keys), _Ordered(vocabulary.by_last, keys))
 
-    def _candidates(self, query: str) -> list[int]:
+    def _ranges(self, query: str) -> list[tuple[KeyOrder, int, int]]:
         size = len(query)
         # Two short words may each have lost a letter ("gren har"): allow two from 6 letters.
         width = max(1, min(3, (size + 2) // 4))
@@ -135,11 +140,31 @@ class FuzzyIndex:
         ends = 2 if size >= 5 else 1
         head, tail = query[:ends], query[::-1][:ends]
         by_first, by_last = self._vocabulary.by_first, self._vocabulary.by_last
-        ids: list[int] = []
+        out = []
         for length in range(max(1, size - width), size + width + 1):
-            ids += by_first.run(length, head)
-            ids += by_last.run(length, tail)
+            out.append((by_first, *by_first.bounds(length, head)))
+            out.append((by_last, *by_last.bounds(length, tail)))
+        return out
+
+    def _candidates(self, query: str) -> list[int]:
+        ids: list[int] = []
+        for order, start, end in self._ranges(query):
+            ids += order.ids[start:end]
         return ids
+
+    def _candidate_keys(self, query: str) -> tuple[Sequence[int], list[str]]:
+        """The candidates' key ids and their keys, in :meth:`_candidates` order."""
+        if self._ordered is None:
+            ids = self._candidates(query)
+            return ids, self._vocabulary.keys_of(ids)
+        ids_out: array[int] = array("I")
+        keys: list[str] = []
+        first, last = self._ordered
+        for order, start, end in self._ranges(query):
+            ordered = first if order is first.order else last
+            ids_out += ordered.ids[start:end]
+            keys += ordered.keys[start:end]
+        return ids_out, keys
 
     def popularity(self, target: int) -> float:
         """Popularity of a tag in 0..1: the log of its post count over that of Danbooru's largest.
@@ -164,11 +189,10 @@ class FuzzyIndex:
         if not query:
             return []
         self._count_search()
-        ids = self._candidates(query)
+        ids, keys = self._candidate_keys(query)
         if not ids:
             return []
         target_of = self._vocabulary.target
-        keys = self._vocabulary.keys_of(ids) if self._keys is None else list(map(self._keys.__getitem__, ids))
         found = process.extract(query, keys, scorer=fuzz.ratio, limit=max(20, 4 * limit), score_cutoff=score_cutoff)
         best: dict[int, tuple[float, str, float]] = {}
         for found_key, score, position in found:
@@ -178,3 +202,14 @@ class FuzzyIndex:
                 best[target] = (rank, found_key, score)
         ordered = sorted(best.items(), key=lambda item: (-item[1][0], item[1][1]))
         return [(found_key, target, score) for target, (_, found_key, score) in ordered[:limit]]
+
+
+class _Ordered:
+    """One key order's ids and keys as flat sequences, for slicing runs of candidates."""
+
+    __slots__ = ("ids", "keys", "order")
+
+    def __init__(self, order: KeyOrder, keys: list[str]) -> None:
+        self.order = order
+        self.ids = array("I", order.ids)
+        self.keys = list(map(keys.__getitem__, order.ids))

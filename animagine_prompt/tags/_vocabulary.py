@@ -49,6 +49,8 @@ __all__ = ["MAGIC", "KeyOrder", "Vocabulary", "VocabularyBuilder"]
 MAGIC = b"animagine-tags\x00\x03"
 _SECTIONS = 16
 _GENERAL, _META = 0, 5
+# runs whose bounds a key order remembers before it starts again (queries of any length and prefix)
+_BOUNDS_KEPT = 1 << 15
 
 
 def _u32(view: memoryview) -> Sequence[int]:
@@ -102,9 +104,10 @@ class KeyOrder:
     ([0, 1, 2], [0, 1], [1], [])
     """
 
-    __slots__ = ("ids", "labels", "starts")
+    __slots__ = ("_bounds", "ids", "labels", "starts")
 
     def __init__(self, ids: Sequence[int], labels: StringColumn, starts: Sequence[int]) -> None:
+        self._bounds: dict[str, tuple[int, int]] = {}
         self.ids = ids
         #: One label per run, ``chr(length + 32)`` and the first two letters (sorted as the runs are).
         self.labels = labels
@@ -133,11 +136,26 @@ class KeyOrder:
 
     def run(self, length: int, prefix: str) -> Sequence[int]:
         """Ids of the keys of ``length`` letters that begin with ``prefix`` (in this order's reading)."""
-        labels = self.labels
-        first = _label(length, prefix)
-        lo = labels.bisect_left(first)
-        hi = labels.bisect_left(first[:-1] + chr(ord(first[-1]) + 1), lo)
-        return self.ids[self.starts[lo] : self.starts[hi]]
+        start, end = self.bounds(length, prefix)
+        return self.ids[start:end]
+
+    def bounds(self, length: int, prefix: str) -> tuple[int, int]:
+        """Where :meth:`run` lies in :attr:`ids`: ``(start, end)``, remembered per run asked for
+        (a bulk lint asks for the same few hundred runs again and again).
+
+        >>> KeyOrder.of([0, 1, 2], ["ab", "ac", "bd"]).bounds(2, "a")
+        (0, 2)
+        """
+        label = _label(length, prefix)
+        found = self._bounds.get(label)
+        if found is None:
+            labels = self.labels
+            lo = labels.bisect_left(label)
+            hi = labels.bisect_left(label[:-1] + chr(ord(label[-1]) + 1), lo)
+            if len(self._bounds) >= _BOUNDS_KEPT:
+                self._bounds.clear()
+            found = self._bounds[label] = (self.starts[lo], self.starts[hi])
+        return found
 
 
 def _label(length: int, prefix: str) -> str:

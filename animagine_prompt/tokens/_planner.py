@@ -180,11 +180,14 @@ def plan(
     comma_window: int = 20,
     step: int | None = None,
     steps: int | None = None,
+    fragments: Sequence[Fragment] | None = None,
 ) -> ChunkPlan:
     """Cut a prompt into encoder chunks the way A1111 does, keeping a weight and a span per token.
 
     ``source`` is a :class:`~animagine_prompt.syntax.Prompt`, prompt text (parsed in the A1111
     dialect) or a list of fragments; ``step``/``steps`` pick the text of scheduled prompts.
+    ``fragments``: the Prompt's ``fragments(step, steps)`` when the caller has them already
+    (they are not built a second time).
     ``comma_window=0`` turns comma back-tracking off. The default tokenizer is the bundled
     ``clip_l``; pass ``load_tokenizer("clip_g")`` for SDXL's second encoder, whose ids differ
     where the prompt has ``!``.
@@ -193,6 +196,10 @@ def plan(
     >>> len(p.chunks), p.chunks[0].used, f"{p.token_count}/{p.capacity}"
     (1, 10, '10/75')
     """
+    if fragments is not None and hasattr(source, "tags"):
+        return _plan_prepared(
+            [(source, list(fragments))], tokenizer, chunk_length=chunk_length, comma_window=comma_window
+        )[0]
     return plan_many(
         [source], tokenizer, chunk_length=chunk_length, comma_window=comma_window, step=step, steps=steps
     )[0]
@@ -213,6 +220,18 @@ def plan_many(
     >>> [p.token_count for p in plan_many(["1girl, smile", "a BREAK b", ""])]
     [4, 2, 0]
     """
+    prepared = [_fragments_of(source, step, steps) for source in sources]
+    return _plan_prepared(prepared, tokenizer, chunk_length=chunk_length, comma_window=comma_window)
+
+
+def _plan_prepared(
+    prepared: list[tuple[Any, list[Fragment]]],
+    tokenizer: ClipTokenizer | None,
+    *,
+    chunk_length: int,
+    comma_window: int,
+) -> list[ChunkPlan]:
+    """The plans of ``(parsed prompt or None, its fragments)`` pairs."""
     if chunk_length < 1:
         raise UsageError(f"chunk_length must be at least 1, not {chunk_length}")
     if comma_window < 0:
@@ -224,7 +243,6 @@ def plan_many(
             f"plan() needs a ClipTokenizer, not {type(tokenizer).__name__}: "
             "wrap a transformers tokenizer once with ClipTokenizer.from_transformers(tokenizer)"
         )
-    prepared = [_fragments_of(source, step, steps) for source in sources]
     layouts = [_layout(fragments) for _, fragments in prepared]
     encoded = tokenizer.encode_raw([_encodable(text) for text, _ in layouts])
     comma = tokenizer.comma_id

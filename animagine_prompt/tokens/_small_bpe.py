@@ -71,6 +71,7 @@ class SmallBpe:
         ids: list[int] = []
         offsets: list[tuple[int, int]] = []
         words = self._words
+        add_id, add_offset = ids.append, offsets.append
         for match in _WORD.finditer(text.lower()):
             word = match.group()
             known = words.get(word)
@@ -79,8 +80,13 @@ class SmallBpe:
                     words.clear()
                 known = words[word] = self._word(word)
             start = match.start()
-            ids.extend(known[0])
-            offsets.extend((start + a, start + b) for a, b in known[1])
+            word_ids, spans = known
+            if len(word_ids) == 1:  # most words of a prompt are one token: no loop, no generator
+                add_id(word_ids[0])
+                add_offset((start, start + len(word)))
+            else:
+                ids += word_ids
+                offsets += [(start + a, start + b) for a, b in spans]
         return ids, offsets
 
     def _word(self, word: str) -> tuple[list[int], list[tuple[int, int]]]:

@@ -42,16 +42,7 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-KNOWN: tuple[Known, ...] = (
-    # Canonical drops a lone backslash (it means nothing to A1111), so "<a\\:(>" (text and an open
-    # "(") becomes the extra network "<a:(>",
-    # after which the ")" that closed the group is a stray: canonical is not idempotent.
-    Known("canonical", "<a\\:(>", "syntax", r"canonical is not idempotent", where=r"\\(?![()\[\]{}\\])"),
-    # Inside [...] ":2)" is literal text (a weight that closes no group); canonical escapes its ")"
-    # as a stray closer, and the ":" left before it then splits a schedule: "[a:2):2]" shows
-    # "a:2)", its canonical "[a:2\\):2]" shows "2)".
-    Known("canonical", "[a:2):2]", "syntax", r"canonical changed the text", where=r"\[[^\]]*:[^\]]*\)"),
-)
+KNOWN: tuple[Known, ...] = ()
 
 
 def known_failure(prop: str, value: Any, error: BaseException) -> Known | None:

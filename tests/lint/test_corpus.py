@@ -37,34 +37,7 @@ sc = _load_scorecard()
 WRITTEN, WHOLE, BOTH = "written", "whole", "both"
 
 #: (rule, target) -> (what the rule gets wrong, where it shows). The examples are corpus cases.
-KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {
-    # `text` (wanted by a newspaper style) and `illustration` in a photo's negative are called
-    # quality tags; `(masterpiece:0)` in a negative is switched off, not misplaced.
-    ("P001", "precision"): ("preset words that are also content tags are reported", WHOLE),
-    # The `;)` emoticon tag; and `[artist:ask(askzy]`, where A1111 closes `[` and `(` on
-    # separate stacks, so the `]` is no stray.
-    ("S002", "precision"): ("emoticons and ] after an unclosed ( are reported", BOTH),
-    # `((smile:1.8))` multiplies to 2.18.
-    ("S008", "recall"): ("an explicit weight inside emphasis is not multiplied out", BOTH),
-    # Real 71 schedules on purpose throughout (`[a::0.6]`, `[b:0.4]`).
-    ("S011", "precision"): ("deliberate [to:when] schedules are reported as weights", WHOLE),
-    # `[re:zero:10]`: a one-word `from` before a colon tag.
-    ("S012", "recall"): ("colon tags with a one-word first half are missed", BOTH),
-    # `(fennec ears fox ears:1.1)` in a real prompt.
-    ("S103", "recall"): ("items inside weights are not split", WHOLE),
-    # `crane (machine)`, `/(overwatch 1/)` in real prompts.
-    ("T001", "recall"): ("general-tag qualifiers and slash-escaped brackets are missed", WHOLE),
-    # `kafka_(honkai:_star_rail)`.
-    ("T002", "recall"): ("Danbooru-form character tags with a colon are missed", WRITTEN),
-    # `jpegartifacts`, `wort quality`, `ltra-detailed` in real prompts.
-    ("T003", "recall"): ("run-together words and some one-word slips get no correction", WHOLE),
-    # `1girl` per AND region or Regional Prompter BREAK region, a tag in both branches of a schedule.
-    ("T005", "precision"): ("repeats across AND/BREAK regions and schedule branches are reported", BOTH),
-    # `2girls, long hair, short hair`, hair per region, an expression chart's faces.
-    ("T007", "precision"): ("pairs are compared across people, regions and chart panels", BOTH),
-    # `cowboy shot` with `full body`.
-    ("T007", "recall"): ("cowboy shot is not compared with the other framings", WHOLE),
-}
+KNOWN_GAPS: dict[tuple[str, str], tuple[str, str]] = {}
 
 
 def _written() -> list:

@@ -35,11 +35,7 @@ SAMPLED = (1, STEPS // 2, STEPS)
 #: rule -> why its safe fix still changes more than the rule names, on some corpus prompt.
 #: The test fails when a rule not listed here breaks the property, and when a listed one no
 #: longer does (so the list cannot rot).
-KNOWN_UNSAFE: dict[str, str] = {
-    # `[overcast sky, god rays:(god rays):0.4]`: the two branches of a schedule are never in the
-    # prompt together, so removing one changes the text of the steps it covers.
-    "T005": "removes a repeat inside the branches of a schedule",
-}
+KNOWN_UNSAFE: dict[str, str] = {}
 
 
 def _scorecard():  # noqa: ANN202 - the corpus's loader, a module loaded from its path

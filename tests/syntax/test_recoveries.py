@@ -128,3 +128,63 @@ def test_canonical_keeps_a_break_after_a_lone_backslash():
     once = parse(text).canonical()
     assert once == "a BREAK b"
     assert [f.text for f in parse(once).fragments()] == [f.text for f in parse(text).fragments()]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("(a:1\\.2)", "(a:1\\.2)"),  # text "a:1.2" at 1.1, not a weight of 1.2
+        ("BRE\\AK", "BRE\\AK"),  # the word, not a BREAK
+        ("A\\ND b", "A\\ND b"),  # the word, not an AND
+        ("<a\\:(>", "<a\\:(>)"),  # text and a group, not a LoRA
+        ("a\\ b", "a b"),  # before a space the backslash goes
+        ("[a:2):2]", "[a:2):2]"),  # ":2)" is text: escaping its ")" would free the ":" to split a schedule
+        ("embedding: 2)", "embedding: 2)"),  # without its space, an embedding's name
+        (":0\\", ":0\\"),  # text: without the backslash, the part's weight
+        ("a:\\\n2", "a:\\\n2"),
+        ("(a:0\\ )", "(a:0\\ )"),  # "a:0" at 1.1: stripped, "(a:0)" weighs it 0
+        (":\\BREAK", ":\\ BREAK"),
+    ],
+)
+def test_canonical_keeps_what_a_lone_backslash_or_a_stray_weight_separates(text, expected):
+    once = parse(text).canonical()
+    assert once == expected
+    assert parse(once).canonical() == once
+    for step in (None, 1, 5):
+        assert [(f.text, f.weight) for f in parse(once).fragments(step=step)] == [
+            (f.text, f.weight) for f in parse(text).fragments(step=step)
+        ]
+
+
+@pytest.mark.parametrize(
+    ("text", "expected"),
+    [
+        ("[1 :5]g", "[1 :5]g"),  # "1 g" from step 5 and "g" before: the space stays inside
+        ("x[ a:5]y", "x[ a:5]y"),
+        ("[a :b:5]c", "[a :b:5]c"),  # "a c" before step 5
+        ("x, [c: d :0.5] , e", "x, [c:d:0.5], e"),  # commas keep them apart: tidied
+        ("2[) :5]e", "2[\\) :5]e"),
+        ("[D :2]( g", "[D:2] (g)"),  # the space moved out of the group separates the schedule
+        ("2([ N", "2 ([N])"),  # the two groups cancel out: "2 N" at 1.0; a group's space moves out
+        ("(a )(b)", "(a) (b)"),  # "a b" at 1.1
+        ("a, ( b ), c", "a, (b), c"),  # a comma already keeps them apart
+    ],
+)
+def test_canonical_keeps_apart_the_words_a_space_inside_a_bracket_separated(text, expected):
+    once = parse(text).canonical()
+    assert once == expected
+    assert parse(once).canonical() == once
+    def words(prompt: str, step: int | None) -> list[tuple[str, float]]:
+        # fragments as the tokenizer reads them: spaces around a comma do not count, a fragment
+        # of spaces is nothing, equal-weight neighbours are one text
+        out: list[tuple[str, float]] = []
+        for f in parse(prompt).fragments(step=step, steps=10):
+            text = " ".join(f.text.replace(",", " , ").split())
+            if out and out[-1][1] == pytest.approx(f.weight):
+                out[-1] = (f"{out[-1][0]} {text}".strip(), out[-1][1])
+            elif text:
+                out.append((text, f.weight))
+        return out
+
+    for step in (None, 1, 5, 9):
+        assert words(once, step) == words(text, step)

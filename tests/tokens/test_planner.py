@@ -339,3 +339,12 @@ def test_hand_made_fragments_keep_the_source_span_rule():
     tok = load_tokenizer()
     spans = [s for c in plan([fragment]).chunks for s in c.spans]
     assert spans == [fragment.source_span(a, b) for a, b in tok.encode(fragment.text).offsets]
+
+
+def test_a_plan_from_the_prompts_own_fragments_is_the_plan() -> None:
+    for text in ["1girl, (smile:1.2) BREAK green hair", "a AND (b:1.3) AND c:0.5", "tag, " * 40 + "[a:b:3]", ""]:
+        prompt = parse(text)
+        given = plan(prompt, fragments=prompt.fragments())
+        made = plan(prompt)
+        assert given == made
+        assert given.boundaries == made.boundaries

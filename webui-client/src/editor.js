@@ -20,9 +20,20 @@ const analysisDecorations = StateField.define({
   provide: (field) => EditorView.decorations.from(field),
 });
 
-// `onChange` runs on every edit, and already when the browser announces one (`beforeinput`): the
-// editor reads typed text from the DOM a moment later, and until then it must not look "ready".
+// A paste or a drop is a finished edit: nobody types on after it within a keystroke's time, so it
+// is analysed at once; typing waits for a pause. CodeMirror itself reads pastes and drops (its
+// transactions say `input.paste`, `input.drop`); the input types cover the browser inserting them.
+const FINISHED_INPUT = new Set(["insertFromPaste", "insertFromDrop", "insertFromPasteAsQuotation"]);
+const FINISHED_EVENTS = ["input.paste", "input.drop", "input.fix"];
+
+const finishedEdit = (update) =>
+  update.transactions.some((tr) => FINISHED_EVENTS.some((event) => tr.isUserEvent(event)));
+
+// `onChange({ finished })` runs on every edit, and already when the browser announces one
+// (`beforeinput`): the editor reads typed text from the DOM a moment later, and until then it must
+// not look "ready". `finished` is true for a paste, a drop or a quick fix.
 export function createEditor({ parent, label, hint, onChange }) {
+  let announced = false; // the last beforeinput announced a paste or a drop
   return new EditorView({
     parent,
     state: EditorState.create({
@@ -37,13 +48,17 @@ export function createEditor({ parent, label, hint, onChange }) {
         analysisDecorations,
         EditorView.contentAttributes.of({ "aria-label": label }),
         EditorView.domEventHandlers({
-          beforeinput: () => {
-            onChange(null);
+          beforeinput: (event) => {
+            announced = FINISHED_INPUT.has(event.inputType);
+            onChange({ finished: false });
             return false;
           },
         }),
         EditorView.updateListener.of((update) => {
-          if (update.docChanged) onChange(update);
+          if (!update.docChanged) return;
+          const finished = announced || finishedEdit(update);
+          announced = false;
+          onChange({ finished });
         }),
       ],
     }),

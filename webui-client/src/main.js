@@ -28,7 +28,8 @@ for (const [name, hint] of [
 ]) {
   const container = $(name);
   const label = $(`${name}-label`).textContent;
-  const view = createEditor({ parent: container, label, hint, onChange: () => analyzer.schedule() });
+  const onChange = ({ finished }) => analyzer.schedule({ now: finished });
+  const view = createEditor({ parent: container, label, hint, onChange });
   editors[name] = { view, container };
 }
 
@@ -99,7 +100,7 @@ $("fix-all").addEventListener("click", () => {
 });
 
 for (const id of ["quality", "style", "negative-preset", "quality-tags"]) {
-  $(id).addEventListener("change", () => analyzer.schedule());
+  $(id).addEventListener("change", () => analyzer.schedule({ now: true }));
 }
 
 function insertLora(name) {
@@ -148,7 +149,7 @@ function fillFrom({ prompt, negative, settings }) {
   if (prompt != null) setText(editors.prompt.view, prompt);
   if (negative != null) setText(editors.negative.view, negative);
   applySettings(settings ?? {});
-  analyzer.schedule();
+  analyzer.schedule({ now: true });
 }
 
 const generator = new Generator({

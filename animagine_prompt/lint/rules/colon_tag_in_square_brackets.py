@@ -17,9 +17,10 @@ class ColonTagInSquareBrackets(Rule):
     ## What it does
     Reports a `[from:to:when]` schedule whose `from` and `to` read as one tag that contains a
     colon (`honkai: star rail`, `re:zero`): a single item with no comma, and `to` starting with
-    a space or `from` being a single word. A colon tag (a colon and a space) in plain square
-    brackets (`[honkai: star rail]`) is no schedule, as no step number follows: it is noted, as
-    information, that the tag is de-emphasised.
+    a space, or the whole being a tag the database knows (`re:zero`; `[cat:dog:10]` is a
+    schedule). A colon tag (a colon and a space, or a known tag) in plain square brackets
+    (`[honkai: star rail]`, `[re:zero]`) is no schedule, as no step number follows: it is noted,
+    as information, that the tag is de-emphasised.
 
     ## Why it matters
     The colon inside the tag becomes the schedule's separator, so the model sees "honkai" for the
@@ -45,6 +46,7 @@ class ColonTagInSquareBrackets(Rule):
 
     code = "S012"
     name = "colon-tag-in-square-brackets"
+    needs = frozenset({"tags"})
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report schedules whose two branches look like one colon-joined tag."""
@@ -64,9 +66,12 @@ class ColonTagInSquareBrackets(Rule):
             before, after = render(node.before), render(node.after)
             if not before.strip() or not after.strip() or "," in before + after or "\n" in before + after:
                 continue
-            if before != before.rstrip() or not (after[0].isspace() and not before[-1].isspace()):
+            if before != before.rstrip() or before[-1].isspace():
                 continue
             tag = f"{before}:{after}"
+            # `[cat:dog:10]` is a schedule; `[re:zero:10]` splits a tag the database knows.
+            if not after[0].isspace() and ctx.category_of(tag) is None:
+                continue
             yield self.finding(
                 ctx,
                 f"'{tag}' is split at its colon into a schedule from {quoted(before)} to {quoted(after.strip())}: "
@@ -84,7 +89,7 @@ class ColonTagInSquareBrackets(Rule):
         tag = render(group.children)
         if not tag.strip() or "," in tag or "\n" in tag:
             return None
-        if ": " not in tag:
+        if ": " not in tag and ctx.category_of(tag) is None:
             return None  # `[artist:name]` is NovelAI's de-emphasised artist, not a tag with a colon
         return self.finding(
             ctx,

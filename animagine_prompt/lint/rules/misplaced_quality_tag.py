@@ -126,7 +126,13 @@ class MisplacedQualityTag(Rule):
     only in the negative (`displeasing`) is reported in the prompt. Tags the tag database knows
     as content tags (`earrings`, `bad hands`) are left alone, wherever a preset puts them, and
     these findings are only `info`: a preset's word (`text`, `3d`) may be wanted on purpose.
-    Set the option `presets = false` to check the model card's modifiers only.
+    A preset's tag that is one ordinary English word (`text`, `illustration`) is reported only
+    when another misplaced quality tag in the same prompt shows that a preset was pasted there:
+    alone, `(text:1.2)` in a newspaper picture is content. Set the option `presets = false` to
+    check the model card's modifiers only.
+
+    A tag at weight 0 or below (`(masterpiece:0)`) is switched off or turned around on purpose
+    and is never reported.
 
     ## Why it matters
     The model card trained these tags on aesthetic scores: `worst quality` in the prompt asks
@@ -162,9 +168,15 @@ class MisplacedQualityTag(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report quality modifiers whose rank, or whose side in the quality presets, is the other prompt's."""
+        from animagine_prompt.tags import is_english_word
+
         db = ctx.database
         here = "negative_prompt" if ctx.negative else "prompt"
+        # Preset findings on one ordinary word wait for another misplaced tag to back them up.
+        found: list[tuple[Finding, bool]] = []
         for item, key in zip(ctx.tags, ctx.keys, strict=True):
+            if item.weight <= 0:
+                continue  # `(masterpiece:0)` switches the tag off (or, below 0, turns it around) on purpose
             match = db.lookup(item.text)
             special = None if match is None or match.how not in ("exact", "alias") else match.special
             if special is not None:
@@ -176,7 +188,7 @@ class MisplacedQualityTag(Rule):
                     where = "the prompt; it belongs in the negative prompt"
                 else:
                     continue
-                yield self.finding(ctx, f"quality tag {quoted(item.text)} is in {where}", item.span)
+                found.append((self.finding(ctx, f"quality tag {quoted(item.text)} is in {where}", item.span), False))
             elif self.config["presets"] and _needs_presets(match):
                 tags = ctx.resources.memo("preset-quality-tags", lambda: _preset_quality_tags(ctx.resources, db))
                 side = tags.side(key)
@@ -190,6 +202,10 @@ class MisplacedQualityTag(Rule):
                     f"the {quoted(preset)} quality preset puts it in the {place}",
                     item.span,
                 )
-                # A preset's word is weaker evidence than the model card's own modifiers:
-                # `text` or `3d` may be wanted on purpose.
-                yield replace(finding, severity=Severity.INFO)
+                # A preset's word is weaker evidence than the model card's own modifiers: `text`
+                # or `illustration` may be wanted on purpose.
+                found.append((replace(finding, severity=Severity.INFO), "_" not in key and is_english_word(key)))
+        backed = len(found) > 1
+        for finding, ordinary in found:
+            if backed or not ordinary:
+                yield finding

@@ -21,9 +21,12 @@ class MissingSeparator(Rule):
     """Missing separator: `green hair blue eyes` is two tags run together.
 
     ## What it does
-    Reports an item that is not a tag but is several tags run together:
+    Reports an item that is not a tag but is several tags run together (in an item with
+    brackets inside, such as `woman (fennec ears fox ears:1.1)`, each run of text between the
+    brackets is looked at on its own; `1girl break 1boy` is left to S010):
     - split at a space into two known tags, where each part has at least two words or is a
-      subject count such as `1girl` or `solo` (`green hair blue eyes`);
+      subject count such as `1girl` or `solo` (`green hair blue eyes`), or into two phrases of
+      two or more words ending in the same noun, one of them a known tag (`fennec ears fox ears`);
     - split at spaces into up to four known tags, or three and an ordinary word, where at
       least two tags are not English words (`highres absurdres detailed`: sentences that mention one tag are prose);
     - one unknown run of letters that reads as a resolution and a word (`8kwallpaper`), or, in
@@ -69,15 +72,11 @@ class MissingSeparator(Rule):
         def known(text: str) -> bool:
             return ctx.category_of(text) is not None
 
-        for item, plain in zip(ctx.tags, ctx.plain, strict=True):
-            if not plain:
-                continue
-            words = item.text.split(" ")
-            start, end = item.text_span
-            in_place = ctx.text[start:end] == item.text
+        for text, (start, end), in_place in _pieces_of_items(ctx):
+            words = text.split(" ")
             if len(words) == 1:
-                key = item.text.lower()
-                if _RUN.fullmatch(key) and not is_english_word(key) and db.lookup(item.text) is None:
+                key = text.lower()
+                if _RUN.fullmatch(key) and not is_english_word(key) and db.lookup(text) is None:
                     pieces = _pieces(key, lambda p: is_english_word(p) or known(p) or bool(_RESOLUTION.fullmatch(p)))
                     resolution = pieces is not None and any(_RESOLUTION.fullmatch(p) for p in pieces)
                     # Three words run together are a typo in a negative prompt's list of defects
@@ -85,13 +84,14 @@ class MissingSeparator(Rule):
                     if pieces and (resolution or (len(pieces) == 3 and ctx.negative)):
                         yield self.finding(
                             ctx,
-                            f"{quoted(item.text)} reads as {quoted(' '.join(pieces))} run together: "
+                            f"{quoted(text)} reads as {quoted(' '.join(pieces))} run together: "
                             "separate the words with spaces, or the tags with commas",
                             (start, end),
                             severity=Severity.INFO,
                         )
                 continue
-            if len(words) > 8 or known(item.text):
+            # `1girl break 1boy` is a lowercase BREAK between tags: S010's to report.
+            if len(words) > 8 or known(text) or any(w.lower() == "break" for w in words[1:-1]):
                 continue
             parts = _two_strong(words, known)
             # Two tags that are not English need two words that are not: counted before the search.
@@ -115,11 +115,40 @@ class MissingSeparator(Rule):
             )
 
 
+#: A run of an item's text between brackets, escapes included; a weight that ends it is cut off.
+_SEGMENT = re.compile(r"(?:\\.|[^()\[\]\\])+")
+_WEIGHT = re.compile(r"\s*:\s*[-+]?[\d.]+\s*$")
+_ESCAPE = re.compile(r"\\(.)")
+
+
+def _pieces_of_items(ctx: LintContext) -> Iterator[tuple[str, tuple[int, int], bool]]:
+    """Each item's text with its span and whether the source holds it as is; an item with
+    brackets inside (`woman (fennec ears fox ears:1.1)`) gives each run between them."""
+    for item, plain in zip(ctx.tags, ctx.plain, strict=True):
+        start, end = item.text_span
+        if plain:
+            yield item.text, (start, end), ctx.text[start:end] == item.text
+            continue
+        for match in _SEGMENT.finditer(ctx.text, start, end):
+            raw = _WEIGHT.sub("", match.group()) if ctx.text.startswith(")", match.end()) else match.group()
+            source = raw.strip()
+            if source:
+                at = match.start() + len(raw) - len(raw.lstrip())
+                yield _ESCAPE.sub(r"\1", source), (at, at + len(source)), "\\" not in source
+
+
 def _two_strong(words: list[str], known: Callable[[str], bool]) -> list[str] | None:
-    """Two known tags of two or more words each (or subject counts), split at one space."""
+    """Two known tags of two or more words each (or subject counts), split at one space; or two
+    such phrases ending in the same noun of which one is a tag (`fennec ears fox ears`)."""
     for cut in range(1, len(words)):
         left, right = " ".join(words[:cut]), " ".join(words[cut:])
-        if _strong(left) and _strong(right) and known(left) and known(right):
+        if not (_strong(left) and _strong(right)):
+            continue
+        left_known, right_known = known(left), known(right)
+        if left_known and right_known:
+            return [left, right]
+        same_noun = " " in left and " " in right and words[cut - 1].lower() == words[-1].lower()
+        if same_noun and (left_known or right_known):
             return [left, right]
     return None
 

@@ -27,10 +27,13 @@ class MisspelledTag(Rule):
     ## What it does
     Looks every item up in the tag database (the bundled vocabulary plus `--tags` files) and
     reports the unknown ones for which the database has a confident typo correction, and
-    subject counts in the wrong number (`2boy`, `1girls`). An item of several words, each a
-    tag's word or one slip away from it (`blu eyes`), is reported too; when several tags fit
-    (`gren har`), as information listing the likeliest, a dropped letter first. Ordinary
-    English and other unknown words are not reported: natural language is fine.
+    subject counts in the wrong number (`2boy`, `1girls`), and aliases that are a tag with its
+    spaces dropped (`jpegartifacts`). An item of several words, each a tag's word or one slip
+    away from it (`blu eyes`), is reported too; when several tags fit (`gren har`), as
+    information listing the likeliest, a dropped letter first. Ordinary English and other
+    unknown words are not reported: natural language is fine, save a one-letter slip in the
+    model card's quality tags (`wort quality`). A word from the name of a LoRA the prompt
+    loads is its trigger word, never a typo.
 
     ## Why it matters
     A misspelled tag is read as a few unrelated tokens; the model never sees the tag it was
@@ -64,10 +67,17 @@ class MisspelledTag(Rule):
         from animagine_prompt.tags import canonical, is_prose
 
         db = ctx.database
+        # A word from a loaded LoRA's name is its trigger word (`leveraction` beside
+        # `<lora:leveractionrifle-AOM2:0.75>`), not a typo.
+        networks = "\n".join(_squeezed(n.name) for n in ctx.networks)
         for item, plain in zip(ctx.tags, ctx.plain, strict=True):
             if not plain:
                 continue
             start, end = item.text_span
+            if networks:
+                squeezed = _squeezed(item.text)
+                if len(squeezed) >= 4 and squeezed in networks:
+                    continue
             match = db.lookup(item.text)
             if match is not None and match.how == "fuzzy" and match.confident:
                 offered = [match.prompt_form]
@@ -79,8 +89,18 @@ class MisspelledTag(Rule):
                 offered = [match.prompt_form]
                 message = f"{quoted(item.text)} is not a Danbooru count tag: write {quoted(offered[0])}"
                 severity = None
-            elif match is None and not is_prose(item.text):
-                offered = _short_typos(item.text, db)
+            elif match is not None and match.how == "alias" and item.text.isalnum() and "_" in match.tag:
+                # An alias that is the tag with its spaces dropped (`jpegartifacts`): the model
+                # was trained on the tag, and reads the run as word pieces.
+                if item.text.lower() != match.tag.replace("_", ""):
+                    continue
+                offered = [match.prompt_form]
+                message = f"{quoted(item.text)} is {quoted(offered[0])} run together: write {quoted(offered[0])}"
+                severity = None
+            elif match is None:
+                # Prose is never corrected, save a slip in one of the model card's quality tags
+                # (`wort quality`): those are what a prompt's list of modifiers is made of.
+                offered = _quality_typo(item.text, db) if is_prose(item.text) else _short_typos(item.text, db)
                 if not offered:
                     continue
                 if len(offered) == 1:
@@ -94,6 +114,34 @@ class MisspelledTag(Rule):
             if ctx.text[start:end] == item.text:  # only plain text can be replaced in place
                 fix = Fix(f"replace with {quoted(offered[0])}", (Edit(start, end, offered[0]),), Applicability.UNSAFE)
             yield self.finding(ctx, message, (start, end), fix, severity=severity)
+
+
+def _squeezed(text: str) -> str:
+    """Lowercase letters and digits only: `leveraction-AOM2` -> `leveractionaom2`."""
+    return _NOT_ALNUM.sub("", text.lower())
+
+
+_NOT_ALNUM = re.compile(r"[\W_]+")
+
+
+def _quality_typo(text: str, db: TagDatabase) -> list[str]:
+    """The model card's quality tag that ``text`` is one slip in one word away from, if any.
+
+    >>> from animagine_prompt.tags import load_database
+    >>> [_quality_typo(t, load_database()) for t in ("wort quality", "beat quality", "good quality", "fast")]
+    [['worst quality'], ['best quality'], [], []]
+    """
+    from animagine_prompt.tags import to_prompt_form
+
+    words = text.lower().replace("_", " ").split()
+    for special in db.special_tags():
+        tag_words = special.tag.split("_")
+        if special.kind != "quality" or len(tag_words) != len(words) or len(words) < 2:
+            continue
+        slips = [_slip(mine, theirs) for mine, theirs in zip(words, tag_words, strict=True) if mine != theirs]
+        if len(slips) == 1 and slips[0] is not None:
+            return [to_prompt_form(special.tag)]
+    return []
 
 
 def _either(texts: list[str]) -> str:

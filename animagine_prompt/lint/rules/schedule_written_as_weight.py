@@ -22,6 +22,9 @@ class ScheduleWrittenAsWeight(Rule):
     then appears, so it has almost no effect. Weights use round brackets: `(tag:0.9)`. A number
     above 1 with a decimal point (`[tag:1.2]`) is a fraction past the end: the tag never appears.
 
+    A prompt that also holds `[from:to:when]` or `[from::when]` edits prompts on purpose: there
+    `[tag:0.4]` is taken as the schedule it is, and only a `when` of 1 or more is reported.
+
     ## Example
     ```text
     1girl, [blurry:0.8]
@@ -46,13 +49,17 @@ class ScheduleWrittenAsWeight(Rule):
 
     def check(self, ctx: LintContext) -> Iterator[Finding]:
         """Report ``[to:when]`` schedules whose ``when`` is written as a decimal."""
-        if not ctx.prompt.dialect.schedules:
+        if not ctx.prompt.dialect.schedules or "[" not in ctx.text:
             return
-        for v in ctx.visits:
-            node = v.node
-            if not isinstance(node, Schedule) or node.before is not None or node.span is None:
+        schedules = [v.node for v in ctx.visits if isinstance(v.node, Schedule)]
+        # `[a:b:0.5]` or `[a::0.5]` elsewhere: the author edits prompts on purpose.
+        deliberate = any(node.before is not None for node in schedules)
+        for node in schedules:
+            if node.before is not None or node.span is None:
                 continue
             if "." not in node.when_text or not node.after or not render(node.after).strip():
+                continue
+            if deliberate and node.when < 1:
                 continue
             start, end = node.span
             fix = Fix(

@@ -17,7 +17,8 @@ class TagInBothPrompts(Rule):
     Reports an item of the negative prompt that also appears in the prompt. When both prompts
     are split into parts by `BREAK` or `AND` (Regional Prompter reads a negative prompt part by
     part), only a tag in the same part counts. When only the prompt is split, the negative may
-    be meant for another part, so the finding is information.
+    be meant for another part, so the finding is information. NovelAI braces, which A1111 reads
+    as text, do not hide a tag: `{2 girls}` in the prompt meets `2 girls` in the negative.
 
     ## Why it matters
     Classifier-free guidance pushes the image towards the prompt and away from the negative;
@@ -48,13 +49,14 @@ class TagInBothPrompts(Rule):
             return
         from animagine_prompt.tags import canonical
 
+        # NovelAI braces are text in A1111, around words the model still reads: `{2 girls}`.
         positive: dict[str, set[int]] = {}
         for item, region in zip(ctx.other_tags, ctx.other_regions, strict=True):
-            positive.setdefault(canonical(item.text), set()).add(region)
+            positive.setdefault(canonical(item.text).strip("{}"), set()).add(region)
         split_prompt = max(ctx.other_regions) > 0
         split_negative = max(ctx.regions, default=0) > 0
         for item, key, region in zip(ctx.tags, ctx.keys, ctx.regions, strict=True):
-            regions = positive.get(key) if key else None
+            regions = positive.get(key.strip("{}")) if key else None
             if not regions or (split_prompt and split_negative and region not in regions):
                 continue
             severity = Severity.INFO if split_prompt and not split_negative else None

@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 from animagine_prompt.diagnostics import Severity
+from animagine_prompt.lint._context import LintContext
+from animagine_prompt.lint.rules._brackets import a1111_unpaired
 from animagine_prompt.lint.rules._parser_rule import ParserRule
 
 
@@ -11,6 +13,8 @@ class UnclosedBracket(ParserRule):
 
     ## What it does
     Reports an opening `(`, `[` (or `{` in the NovelAI dialect) that is still open when the prompt ends.
+    As in A1111, `(` and `[` are closed on separate stacks: in `[artist:ask(askzy]` the `]`
+    closes the `[`, and only the `(` is open.
 
     ## Why it matters
     A1111 applies an unclosed group to the rest of the prompt, so one missing `)` quietly raises
@@ -37,3 +41,9 @@ class UnclosedBracket(ParserRule):
     code = "S001"
     name = "unclosed-bracket"
     severity = Severity.WARNING
+
+    def keeps(self, ctx: LintContext, span: tuple[int, int]) -> bool:
+        """Leave out a `[` or `(` that A1111 closes across the other kind of bracket."""
+        if ctx.prompt.dialect.name != "a1111":
+            return True
+        return span[0] in a1111_unpaired(ctx.text)[0]

@@ -25,6 +25,8 @@ class _Found:
     groups: tuple[Group, ...]
     #: The tag in prompt form, escaped: what the fix writes.
     written: str
+    #: The brackets were "escaped" with slashes (`d.va /(overwatch 1/)`).
+    slashed: bool = False
 
 
 class UnescapedQualifier(Rule):
@@ -35,7 +37,9 @@ class UnescapedQualifier(Rule):
     known tag, or when the last qualifier is a known series (copyright tag). Danbooru's own
     form counts too, with underscores and colons (`kafka_(honkai:_star_rail)`), and so do
     several qualifiers (`artoria pendragon (lancer alter) (fate)`): one finding per tag, which
-    says the weight A1111 gives each group (1.1, or the number after a colon).
+    says the weight A1111 gives each group (1.1, or the number after a colon). General tags with
+    a qualifier count as well (`crane (machine)`), and so do brackets "escaped" with forward
+    slashes (`d.va /(overwatch 1/)`) or tags after a full-width comma (`，`).
 
     ## Why it matters
     In A1111 syntax `(genshin impact)` is emphasis: the model reads "hu tao" and, separately,
@@ -98,10 +102,11 @@ class UnescapedQualifier(Rule):
         shown = quoted_list([ctx.text[g.span[0] : g.span[1]] for g in hit.groups if g.span])
         weight = " and ".join(f"{w:g}" for w in weights)
         fix = Fix(f"write {quoted(hit.written)}", (Edit(hit.start, hit.end, hit.written),), Applicability.UNSAFE)
+        how = "escaped brackets (a backslash escapes, not '/')" if hit.slashed else "escaped brackets"
         return self.finding(
             ctx,
             f"{quoted(written)} is not read as the tag: A1111 takes {shown} as emphasis at weight {weight}; "
-            f"write {quoted(hit.written)} with escaped brackets",
+            f"write {quoted(hit.written)} with {how}",
             (hit.start, hit.end),
             fix,
         )
@@ -119,8 +124,12 @@ def _qualified(children: tuple[Node, ...], i: int, db: TagDatabase) -> _Found | 
     if not isinstance(before, Leaf) or before.kind != "text" or before.span is None:
         return None
     raw = before.raw
-    cut = max(raw.rfind(","), raw.rfind("\n")) + 1
+    # Full-width commas separate tags typed with a Chinese or Japanese keyboard.
+    cut = max(raw.rfind(","), raw.rfind("\n"), raw.rfind("\uff0c"), raw.rfind("\u3001")) + 1
     name = raw[cut:].strip()
+    # `d.va /(overwatch 1/)`: slashes typed where backslashes were meant.
+    slashed = name.endswith("/")
+    name = name.removesuffix("/").rstrip()
     # Underscores alone name nothing: they are the gap between two groups (`(smile)_(genshin impact)`).
     if not name.strip("_") or name.endswith(("(", "[", ":")):
         return None
@@ -138,6 +147,8 @@ def _qualified(children: tuple[Node, ...], i: int, db: TagDatabase) -> _Found | 
         else:
             break
     qualifiers = [render(g.children).strip() for g in groups]
+    if slashed:
+        qualifiers = [q.removesuffix("/").rstrip() for q in qualifiers]
     if any(not q or any(ch in q for ch in "()[]\\,") for q in qualifiers):
         return None
     # The longest run of qualifiers that names a tag wins. The key of n qualifiers keeps their
@@ -159,5 +170,5 @@ def _qualified(children: tuple[Node, ...], i: int, db: TagDatabase) -> _Found | 
         span = groups[n - 1].span
         assert span is not None  # _is_qualifier took only groups with a span
         end = span[1]
-        return _Found(start, end, tuple(groups[:n]), written)
+        return _Found(start, end, tuple(groups[:n]), written, slashed)
     return None
