@@ -37,6 +37,18 @@ def sdxl_factory_module():
 
 
 @pytest.fixture(scope="session")
+def tiny_sdxl_dir(tmp_path_factory) -> Path:
+    """One tiny random SDXL pipeline folder (``save_pretrained`` output) for every torch test of the run.
+
+    Built once per run instead of once per test package. Tests only read it: a test that changes a
+    pipeline loads one of its own from here.
+    """
+    for module in ("torch", "transformers", "diffusers"):
+        pytest.importorskip(module)
+    return sdxl_factory_module().save_tiny_sdxl_pipeline(tmp_path_factory.mktemp("tiny-sdxl"))
+
+
+@pytest.fixture(scope="session")
 def real_prompts() -> list[dict]:
     """The 231 prompts people wrote (../shared/data/real-prompts.jsonl)."""
     path = shared_file("data", "real-prompts.jsonl")

@@ -1,7 +1,9 @@
 """Step previews: the current latents turned into a small JPEG without the VAE.
 
 SDXL's four latent channels map to RGB almost linearly. The factors below are a least-squares fit
-of VAE decodes to latents, the approximation ComfyUI's and A1111's "approx NN"-free previews use;
+of VAE decodes to latents, the approximation ComfyUI's and A1111's "approx NN"-free previews use
+(the values and bias are ComfyUI's published SDXL fit; they apply to latents as the sampler holds
+them, scaled by the VAE's scaling factor, which is what diffusers' step callback hands over);
 one small matrix product per preview, against a full VAE decode that costs about as much as a
 sampling step. Latents mid-sampling still hold the noise left, so early previews are grainy.
 

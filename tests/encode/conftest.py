@@ -23,9 +23,11 @@ def sdxl_factory():
 
 
 @pytest.fixture(scope="session")
-def tiny_pipe(tmp_path_factory):
+def tiny_pipe(tiny_sdxl_dir):
     """A tiny random ``StableDiffusionXLPipeline`` loaded through ``from_pretrained`` (shared: do not modify)."""
-    return _factory.tiny_sdxl_pipeline(tmp_path_factory.mktemp("tiny-sdxl"))
+    from diffusers import StableDiffusionXLPipeline
+
+    return StableDiffusionXLPipeline.from_pretrained(tiny_sdxl_dir)
 
 
 @pytest.fixture

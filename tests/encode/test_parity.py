@@ -74,8 +74,11 @@ def test_matches_diffusers_with_several_images(tiny_pipe, encoder):
     _assert_same(ours, _diffusers(tiny_pipe, PROMPTS[0], "lowres", images=3))
 
 
-def test_zero_negative_follows_the_pipeline_config(tmp_path, sdxl_factory):
-    pipe = sdxl_factory.tiny_sdxl_pipeline(tmp_path, force_zeros_for_empty_prompt=False)
+def test_zero_negative_follows_the_pipeline_config(tiny_pipe):
+    from diffusers import StableDiffusionXLPipeline
+
+    # the shared pipeline's parts in a second pipeline object whose config says otherwise
+    pipe = StableDiffusionXLPipeline(**tiny_pipe.components, force_zeros_for_empty_prompt=False)
     encoder = PromptEncoder.from_pipeline(pipe, cache=ChunkCache())
     assert encoder.force_zeros_for_empty_prompt is False
     ours = encoder.encode(PROMPTS[0], None)
@@ -84,13 +87,12 @@ def test_zero_negative_follows_the_pipeline_config(tmp_path, sdxl_factory):
 
 
 @pytest.mark.slow
-def test_matches_diffusers_at_real_sdxl_sizes(tmp_path, sdxl_factory):
+def test_matches_diffusers_at_real_sdxl_sizes(tiny_pipe, sdxl_factory):
     """CLIP-L (768, 12 layers) and bigG (1280, 32 layers) with random weights, bundled tokenizers on our side."""
     from diffusers import StableDiffusionXLPipeline
 
-    parts = sdxl_factory.tiny_sdxl_components(tmp_path)
-    parts["text_encoder"], parts["text_encoder_2"] = sdxl_factory.build_text_encoders("real")
-    pipe = StableDiffusionXLPipeline(**parts)
+    real = dict(zip(("text_encoder", "text_encoder_2"), sdxl_factory.build_text_encoders("real"), strict=True))
+    pipe = StableDiffusionXLPipeline(**{**tiny_pipe.components, **real})  # a new pipeline: the shared one keeps its own
     encoder = PromptEncoder(
         load_tokenizer("clip_l"), load_tokenizer("clip_g"), pipe.text_encoder, pipe.text_encoder_2, cache=ChunkCache()
     )

@@ -86,6 +86,10 @@ def test_hub_id_from_the_local_cache_and_missing_models(tiny_lm_dir, tmp_path, m
     (snapshot.parents[1] / "refs").mkdir()
     (snapshot.parents[1] / "refs" / "main").write_text("0" * 40)
     monkeypatch.setenv("HF_HUB_OFFLINE", "1")
+    # huggingface_hub reads the variable once, at import: a user sets it before Python starts, so set
+    # what the hub read too, or transformers' look-up of an optional adapter file retries the network
+    # for 23 s here without one
+    monkeypatch.setattr("huggingface_hub.constants.HF_HUB_OFFLINE", True)
     cached = LMExpander(
         "test-org/tiny-tipo", device="cpu", max_new_tokens=8, load_options={"cache_dir": tmp_path / "hub"}
     )

@@ -20,11 +20,9 @@ def sdxl_factory():
 
 
 @pytest.fixture(scope="session")
-def tiny_model_dir(tmp_path_factory, sdxl_factory) -> Path:
-    """A folder holding a tiny random SDXL pipeline written by ``save_pretrained``."""
-    folder = tmp_path_factory.mktemp("tiny-sdxl")
-    sdxl_factory.tiny_sdxl_pipeline(folder)
-    return folder / "pipeline"
+def tiny_model_dir(tiny_sdxl_dir) -> Path:
+    """A folder holding a tiny random SDXL pipeline written by ``save_pretrained`` (the run's shared one)."""
+    return tiny_sdxl_dir
 
 
 def save_lora(folder: Path, name: str, parts: dict, components: tuple[str, ...]) -> Path:

@@ -31,12 +31,12 @@ LCM_TARGETS = [
 
 
 @pytest.fixture(scope="module")
-def lcm_lora_dir(tmp_path_factory, sdxl_factory, lora_saver) -> Path:
+def lcm_lora_dir(tmp_path_factory, sdxl_factory, lora_saver, tiny_model_dir) -> Path:
     """A LoRA folder holding ``lcm-lora-sdxl.safetensors``: random weights on the LCM-LoRA's modules."""
     import torch
     from peft import LoraConfig
 
-    parts = sdxl_factory.tiny_sdxl_components(tmp_path_factory.mktemp("lcm-parts"))
+    parts = sdxl_factory.tiny_sdxl_models(tiny_model_dir)
     torch.manual_seed(1)
     parts["unet"].add_adapter(LoraConfig(r=4, lora_alpha=4, init_lora_weights=False, target_modules=LCM_TARGETS))
     folder = tmp_path_factory.mktemp("lcm-loras")

@@ -13,13 +13,13 @@ SMALL = {"size": (64, 64), "steps": 2, "seed": 8}
 
 
 @pytest.fixture(scope="module")
-def lora_dir(tmp_path_factory, sdxl_factory, lora_saver) -> Path:
+def lora_dir(tmp_path_factory, sdxl_factory, lora_saver, tiny_model_dir) -> Path:
     """A folder with random LoRAs for the tiny pipeline: ``tiny`` (UNet) and, where the installed
     transformers/peft pair supports text-encoder adapters, ``tiny_te`` (UNet and both text encoders)."""
     import torch
     from peft import LoraConfig
 
-    parts = sdxl_factory.tiny_sdxl_components(tmp_path_factory.mktemp("lora-parts"))
+    parts = sdxl_factory.tiny_sdxl_models(tiny_model_dir)
     torch.manual_seed(0)
     parts["unet"].add_adapter(
         LoraConfig(r=4, lora_alpha=4, init_lora_weights=False, target_modules=["to_q", "to_k", "to_v", "to_out.0"])
@@ -37,8 +37,8 @@ def lora_dir(tmp_path_factory, sdxl_factory, lora_saver) -> Path:
     return folder
 
 
-@pytest.fixture
-def pipe(tiny_model_dir, lora_dir):
+@pytest.fixture(scope="module")
+def lora_pipe(tiny_model_dir, lora_dir):
     from animagine_prompt.pipeline import load
 
     loaded = load(str(tiny_model_dir), vae=None, device="cpu", lora_dir=lora_dir)
@@ -46,11 +46,20 @@ def pipe(tiny_model_dir, lora_dir):
     return loaded
 
 
+@pytest.fixture
+def pipe(lora_pipe):
+    """The module's pipeline, loaded once: every test leaves it with no LoRA loaded, as it found it."""
+    assert not lora_pipe.loras.loaded
+    yield lora_pipe
+    if lora_pipe.loras.loaded:  # a test failed half-way: unload, so that the next one starts clean
+        lora_pipe.generate("1girl", **SMALL)
+
+
 def _image(result):
     return np.asarray(result.image)
 
 
-def test_weights_load_cache_and_unload(pipe):
+def test_weights_load_cache_and_unload(pipe, monkeypatch):
     loads = []
     original = pipe.pipe.load_lora_weights
 
@@ -58,7 +67,7 @@ def test_weights_load_cache_and_unload(pipe):
         loads.append(args[0])
         return original(*args, **kwargs)
 
-    pipe.pipe.load_lora_weights = counting
+    monkeypatch.setattr(pipe.pipe, "load_lora_weights", counting)
     baseline = _image(pipe.generate("1girl, smile", **SMALL))
     zero = pipe.generate("1girl, smile <lora:tiny:0>", **SMALL)
     assert np.array_equal(_image(zero), baseline) and zero.loras == () and loads == []

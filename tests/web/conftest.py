@@ -16,7 +16,6 @@ pytest.importorskip("httpx")
 from fastapi.testclient import TestClient  # noqa: E402
 
 from animagine_prompt.webui import ServerConfig, create_app  # noqa: E402
-from tests.conftest import sdxl_factory_module  # noqa: E402
 
 HAS_TORCH = all(importlib.util.find_spec(m) is not None for m in ("torch", "diffusers", "transformers"))
 
@@ -30,13 +29,11 @@ def prompt_only():
 
 
 @pytest.fixture(scope="session")
-def tiny_model(tmp_path_factory) -> Path:
-    """A tiny random SDXL pipeline folder (``save_pretrained`` output)."""
+def tiny_model(request) -> Path:
+    """A tiny random SDXL pipeline folder (``save_pretrained`` output, the run's shared one)."""
     if not HAS_TORCH:
         pytest.skip("generation needs the generate extra (torch, diffusers)")
-    folder = tmp_path_factory.mktemp("web-tiny-sdxl")
-    sdxl_factory_module().tiny_sdxl_pipeline(folder)
-    return folder / "pipeline"
+    return request.getfixturevalue("tiny_sdxl_dir")
 
 
 @pytest.fixture(scope="session")

@@ -28,7 +28,8 @@ for (const [name, hint] of [
 ]) {
   const container = $(name);
   const label = $(`${name}-label`).textContent;
-  const view = createEditor({ parent: container, label, hint, onChange: ({ finished }) => analyzer.schedule({ now: finished }) });
+  const onChange = ({ finished }) => analyzer.schedule({ now: finished });
+  const view = createEditor({ parent: container, label, hint, onChange });
   editors[name] = { view, container };
 }
 
