@@ -48,7 +48,7 @@ _SURROGATE = re.compile("[\ud800-\udfff]")
 # not kept, so that a long run stays bounded.
 _KEYS: dict[str, str] = {}
 _KEYS_SIZE = 1 << 16
-_KEYS_LONGEST = 200
+_KEYS_LONGEST = 64
 
 
 def canonical(text: str) -> str:
