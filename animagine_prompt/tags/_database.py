@@ -322,9 +322,13 @@ class TagDatabase:
         >>> db.lookup("amber", series=["genshin impact"]).tag
         'amber_(genshin_impact)'
         """
+        memo = self._memo
+        if not series:  # the common call: one dict read when the item was looked up before
+            match = memo.get(text, _MISSING)
+            if match is not _MISSING:
+                return match  # type: ignore[return-value]  # the memo holds only what _lookup returned
         named = self._series_keys(series) if series else frozenset()
         memo_key: object = (text, named) if named else text
-        memo = self._memo
         match = memo.get(memo_key, _MISSING)
         if match is _MISSING:
             match = self._lookup(text, named)
