@@ -41,12 +41,3 @@ __all__ = [
     "resolve_tag_paths",
     "to_prompt_form",
 ]
-
-for _name in __all__:
-    _obj = globals()[_name]
-    if hasattr(_obj, "__module__") and not isinstance(_obj, (int, float, str)):
-        try:
-            _obj.__module__ = __name__
-        except (AttributeError, TypeError):
-            pass
-del _name, _obj

