@@ -119,33 +119,45 @@ class _Chain:
         self._weight: float | None = 1.0
 
     def push(self, frame: tuple[float, bool, str, bool]) -> None:
-        mult, closed, kind, explicit = frame
-        comfy, closed_run, r, s, b = self.running[-1]
-        comfy = mult if explicit else comfy * mult
-        if closed:
-            closed_run *= mult
-        else:
+        frames = self.frames
+        if not frame[1]:
             self.unclosed += 1
-            if self.open_prefix == len(self.frames):
+            if self.open_prefix == len(frames):
                 self.open_prefix += 1
-            closed_run = 1.0
-            if kind == "round":
-                r *= mult
-            elif kind == "square":
-                s *= mult
-            else:
-                b *= mult
-        self.frames.append(frame)
-        self.running.append((comfy, closed_run, r, s, b))
+        frames.append(frame)
         self._weight = None
 
     def pop(self) -> None:
-        _, closed, _, _ = self.frames.pop()
-        self.running.pop()
-        if not closed:
+        frames = self.frames
+        if not frames.pop()[1]:
             self.unclosed -= 1
-        self.open_prefix = min(self.open_prefix, len(self.frames))
+        n = len(frames)
+        if self.open_prefix > n:
+            self.open_prefix = n
+        if len(self.running) > n + 1:  # the products past this depth were for frames now gone
+            del self.running[n + 1 :]
         self._weight = None
+
+    def _running(self) -> list[tuple[float, float, float, float, float]]:
+        """The running products for every frame, extended from the last one known: only deep
+        nesting and ComfyUI need them, so shallow A1111 prompts never pay for them."""
+        running, frames = self.running, self.frames
+        for i in range(len(running) - 1, len(frames)):
+            mult, closed, kind, explicit = frames[i]
+            comfy, closed_run, r, s, b = running[-1]
+            comfy = mult if explicit else comfy * mult
+            if closed:
+                closed_run *= mult
+            else:
+                closed_run = 1.0
+                if kind == "round":
+                    r *= mult
+                elif kind == "square":
+                    s *= mult
+                else:
+                    b *= mult
+            running.append((comfy, closed_run, r, s, b))
+        return running
 
     @property
     def weight(self) -> float:
@@ -156,7 +168,7 @@ class _Chain:
     def _compute(self) -> float:
         if self.dialect.explicit_replaces:
             # ComfyUI: the weight flows down; an explicit weight replaces it.
-            return self.running[-1][0]
+            return self._running()[-1][0]
         frames, prefix = self.frames, self.open_prefix
         if self.unclosed != prefix:  # an edited tree: an open group inside a closed one
             return self._compute_slow()
@@ -167,14 +179,14 @@ class _Chain:
             for i in range(len(frames) - 1, prefix - 1, -1):
                 w *= frames[i][0]
         else:
-            w = self.running[-1][1]
+            w = self._running()[-1][1]
         if prefix <= EXACT_DEPTH:
             for kind in ("round", "square", "brace"):
                 for i in range(prefix):
                     if frames[i][2] == kind:
                         w *= frames[i][0]
         else:
-            _, _, r, s, b = self.running[prefix]
+            _, _, r, s, b = self._running()[prefix]
             w = w * r * s * b
         return w
 
