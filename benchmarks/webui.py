@@ -82,25 +82,11 @@ def _cpu_of(pid: int) -> float:
 def _serve_once() -> tuple[float, float, float, float]:
     import httpx
 
-    port = _free_port()
-    command = [sys.executable, "-m", "animagine_prompt", "serve", "--port", str(port), "--no-generate"]
     started = time.perf_counter()
-    process = subprocess.Popen(command, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL, cwd=tempfile.gettempdir())
-    try:
-        while True:
-            try:
-                httpx.get(f"http://127.0.0.1:{port}/api/info", timeout=10)
-                break
-            except httpx.TransportError:
-                if process.poll() is not None:
-                    sys.exit("serve exited before answering")
-                time.sleep(0.005)
-        first, first_cpu = time.perf_counter() - started, _cpu_of(process.pid)
-        httpx.post(f"http://127.0.0.1:{port}/api/analyze", json={"prompt": LINT_PROMPT}, timeout=60)
-        analysed, analysed_cpu = time.perf_counter() - started, _cpu_of(process.pid)
-    finally:
-        process.terminate()
-        process.wait(30)
+    with _serve_process(["serve", "--no-generate"], {}, Path(tempfile.gettempdir())) as (url, pid):
+        first, first_cpu = time.perf_counter() - started, _cpu_of(pid)
+        httpx.post(f"{url}/api/analyze", json={"prompt": LINT_PROMPT}, timeout=60)
+        analysed, analysed_cpu = time.perf_counter() - started, _cpu_of(pid)
     return first, analysed, first_cpu, analysed_cpu
 
 
@@ -357,7 +343,7 @@ def _serve_process(arguments: list[str], env: dict[str, str], cwd: Path) -> Iter
             except httpx.TransportError:
                 if process.poll() is not None:
                     sys.exit("serve exited before answering")
-                time.sleep(0.02)
+                time.sleep(0.005)  # start-up is timed to the first answer
         yield url, process.pid
     finally:
         process.terminate()

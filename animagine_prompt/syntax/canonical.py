@@ -151,9 +151,7 @@ class _Writer:
             return
         if self.backslash:
             self.backslash = False
-            if piece[0] in _ESCAPABLE:
-                pass
-            elif not piece[0].isspace() or self.part_weight_before():
+            if piece[0] not in _ESCAPABLE and (not piece[0].isspace() or self.part_weight_before()):
                 piece = "\\" + piece
         self._settle(piece[0])
         self.out.append(piece)
