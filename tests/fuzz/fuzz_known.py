@@ -42,7 +42,12 @@ def _text(value: Any) -> str:
     return value if isinstance(value, str) else repr(value)
 
 
-KNOWN: tuple[Known, ...] = ()
+KNOWN: tuple[Known, ...] = (
+    # Closing groups left open multiplies their weights in another order: "ab" at 1.21 and "cd"
+    # at 1.2100000000000002 were two fragments (tokenized apart), and in "((ab[(cd)]))" the two
+    # weights are equal, so the fragments merge into the one word "abcd".
+    Known("canonical", "((ab[(cd", "syntax", r"canonical changed the text", where=r"^[^)\]]*[(\[][^)\]]*$"),
+)
 
 
 def known_failure(prop: str, value: Any, error: BaseException) -> Known | None:
